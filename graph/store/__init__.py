@@ -1,0 +1,45 @@
+"""The store seam and its backends.  Use :func:`open_store`; it opens each store once per process."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+from graph.store.base import QueryResult, Store, Transaction
+from graph.store.embedded import EmbeddedStore
+
+__all__ = ["EmbeddedStore", "QueryResult", "Store", "Transaction", "default_store_path", "open_store"]
+
+_OPEN: dict[str, Store] = {}
+_LOCK = threading.Lock()
+
+
+def default_store_path() -> Path:
+    """``$GOVKG_STORE``, else ``$XDG_DATA_HOME/govkg/store`` (``~/.local/share/govkg/store``)."""
+    env = os.environ.get("GOVKG_STORE")
+    if env:
+        return Path(env)
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data_home) / "govkg" / "store"
+
+
+def open_store(path: str | Path | None = None) -> Store:
+    """The store at ``path`` (default :func:`default_store_path`), opened once per process."""
+    p = Path(path) if path is not None else default_store_path()
+    key = str(p.resolve())
+    with _LOCK:
+        st = _OPEN.get(key)
+        if st is None:
+            st = EmbeddedStore(p)
+            _OPEN[key] = st
+        return st
+
+
+def forget(store: Store) -> None:
+    """Close ``store`` and drop it from the per-process registry."""
+    with _LOCK:
+        for k, v in list(_OPEN.items()):
+            if v is store:
+                del _OPEN[k]
+    store.close()

@@ -1,0 +1,139 @@
+"""The one store seam.
+
+Every backend implements :class:`Store`: six operations (``query``, ``update``, ``load``, ``dump``,
+``transaction``, ``close``) plus a few capability flags.  Nothing outside ``graph/store/`` talks to pyoxigraph
+or to a remote endpoint.  The contract suite in ``tests/store_contract.py`` runs on every backend.
+
+Results stay in the engine's own form until someone asks: :meth:`QueryResult.serialize` hands the native
+serialisation through (no per-row Python work), while iterating a result gives rdflib terms for the Python
+API.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import IO, Literal, Protocol
+
+from rdflib.term import Node
+
+ResultKind = Literal["solutions", "boolean", "graph"]
+QuadTuple = tuple[Node, Node, Node, Node | None]
+
+
+class QueryResult(abc.ABC):
+    """The answer to one query, in the engine's form until asked otherwise."""
+
+    kind: ResultKind
+    variables: list[str]
+
+    @abc.abstractmethod
+    def serialize(self, fmt: str) -> bytes:
+        """The whole answer in ``fmt`` (a results format for solutions and booleans, an RDF format for graphs)."""
+
+    @abc.abstractmethod
+    def chunks(self, fmt: str) -> Iterator[bytes]:
+        """The answer in ``fmt`` as a stream of byte chunks."""
+
+    @abc.abstractmethod
+    def __iter__(self) -> Iterator[dict[str, Node]] | Iterator[tuple[Node, Node, Node]]:
+        """Rows as ``{variable: rdflib term}`` (unbound variables absent), or triples for graphs."""
+
+    @property
+    @abc.abstractmethod
+    def boolean(self) -> bool:
+        """The answer of an ASK query."""
+
+    def rows(self) -> list[dict[str, Node]]:
+        if self.kind != "solutions":
+            raise TypeError(f"a {self.kind} result has no rows")
+        return list(self)  # type: ignore[arg-type]
+
+
+class Transaction(Protocol):
+    """Writes collected inside ``with store.transaction() as tx:`` and applied atomically at the end."""
+
+    def add(self, quad: QuadTuple) -> None: ...
+    def remove(self, quad: QuadTuple) -> None: ...
+    def update(self, sparql: str) -> None: ...
+
+
+class Store(abc.ABC):
+    """A quad store: named graphs, SPARQL 1.1 Query and Update, atomic loads."""
+
+    #: Capability flags, in the manner of rdflib's ``Store.context_aware``.
+    supports_backup: bool = False
+    supports_union_default_graph: bool = True
+
+    @abc.abstractmethod
+    def query(
+        self,
+        sparql: str,
+        *,
+        union_default_graph: bool = False,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> QueryResult:
+        """Evaluate a SPARQL 1.1 query.  The project's prefixes are predeclared.
+
+        ``union_default_graph`` makes the default graph the union of all graphs; ``default_graphs`` and
+        ``named_graphs`` (IRIs) set the dataset as the protocol's ``default-graph-uri`` / ``named-graph-uri``.
+        Raises :class:`graph.errors.QuerySyntaxError` for a malformed query.
+        """
+
+    @abc.abstractmethod
+    def update(self, sparql: str) -> None:
+        """Apply a SPARQL 1.1 Update request atomically (all operations or none)."""
+
+    @abc.abstractmethod
+    def load(
+        self,
+        source: bytes | str | Path | IO[bytes],
+        *,
+        format: str,
+        graph: str | None = None,
+        base_iri: str | None = None,
+        progress: bool = False,
+    ) -> int:
+        """Add the quads of ``source`` (bytes, a path or a binary stream) all-or-nothing; return how many.
+
+        ``graph`` puts triple formats into that named graph (default: the default graph).  A syntax error
+        anywhere leaves the store as it was and raises :class:`graph.errors.ParseError`.
+        """
+
+    @abc.abstractmethod
+    def dump(self, output: IO[bytes], *, format: str, graph: str | None = None) -> None:
+        """Write the whole store (quad formats) or one graph (``graph``; ``""`` for the default graph)."""
+
+    @abc.abstractmethod
+    def transaction(self) -> AbstractContextManager[Transaction]:
+        """A scope whose adds, removes and updates are applied as one atomic change, or not at all."""
+
+    @abc.abstractmethod
+    def close(self) -> None:
+        """Release the store; further calls are errors."""
+
+    # Conveniences built on the six operations; backends may do them faster.
+
+    def named_graphs(self) -> list[str]:
+        res = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g")
+        return [str(r["g"]) for r in res]  # type: ignore[index]
+
+    def count(self, graph: str | None = None) -> int:
+        if graph is None:
+            q = "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
+        else:
+            q = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+        row = next(iter(self.query(q)))
+        return int(row["n"])  # type: ignore[index,call-overload]
+
+    def ask(self, sparql: str, **kw: object) -> bool:
+        return self.query(sparql, **kw).boolean  # type: ignore[arg-type]
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
