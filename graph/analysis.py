@@ -1,0 +1,176 @@
+"""How entities are connected: a networkx graph of the store, shortest paths explained in words, rankings.
+
+The graph has one node per unit, person, document, event, programme and change event, and one edge per pair
+that a fact links: a direct triple between two entities, a person's membership (holding a role in a unit), an
+agent's part in an event (with its role).  It is rebuilt when the store changes (:mod:`graph.viewcache`).
+
+A path is told in the words of the chosen language with the graph's own labels, e.g. (vi)
+"Lê Tuấn Dũng, Vụ trưởng Vụ Công tác Quốc hội, Địa phương và Đoàn thể, thành viên của Khối thi đua 3".
+"""
+
+from __future__ import annotations
+
+from itertools import islice
+from typing import Any
+
+import networkx as nx
+
+from graph.labels import iri_ref, kind_of, labels, linkable
+from graph.namespaces import ID, PREFIXES
+from graph.store.base import Store
+from graph.viewcache import Derived
+
+NODE_KINDS = ("unit", "person", "document", "event", "programme", "change")
+_KINDS_FILTER = " || ".join(f'STRSTARTS(STR(?{{v}}), "{ID}{k}/")' for k in NODE_KINDS)
+
+# predicate (as qname) -> (forward en, inverse en, forward vi, inverse vi)
+PHRASES: dict[str, tuple[str, str, str, str]] = {
+    "org:unitOf": ("unit of", "which has the unit", "đơn vị thuộc", "có đơn vị"),
+    "org:subOrganizationOf": ("part of", "which has the body", "trực thuộc", "có cơ quan trực thuộc"),
+    "org:memberOf": ("member of", "which has the member", "thành viên của", "có thành viên"),
+    "govkg:attachedTo": ("attached to", "which has attached", "trực thuộc", "có tổ chức trực thuộc"),
+    "schema:organizer": ("organised by", "organiser of", "do đơn vị tổ chức:", "tổ chức"),
+    "govkg:implements": ("carrying out", "carried out by", "thực hiện", "được thực hiện bởi"),
+    "govkg:cites": ("citing", "cited by", "viện dẫn", "được viện dẫn bởi"),
+    "dct:references": ("citing", "cited by", "viện dẫn", "được viện dẫn bởi"),
+    "govkg:signedBy": ("signed by", "who signed", "do người ký:", "ký"),
+    "eli:passed_by": ("issued by", "which issued", "ban hành bởi", "ban hành"),
+    "govkg:concerns": ("concerning", "concerned by", "về", "liên quan đến"),
+    "govkg:commemorates": ("commemorating", "commemorated by", "kỷ niệm", "được kỷ niệm bởi"),
+    "govkg:legalBasis": ("based on", "basis of", "căn cứ", "là căn cứ của"),
+    "govkg:basedOn": ("based on", "basis of", "căn cứ", "là căn cứ của"),
+    "govkg:sameOccasionAs": ("on the same occasion as", "on the same occasion as", "cùng dịp với", "cùng dịp với"),
+    "org:originalOrganization": ("changing", "changed by", "thay đổi", "được thay đổi bởi"),
+    "org:resultingOrganization": ("resulting in", "resulting from", "tạo ra", "được tạo ra bởi"),
+    "prov:wasAssociatedWith": ("with", "taking part in", "với", "tham gia"),
+}
+
+
+def _qname(iri: str) -> str:
+    for p, ns in PREFIXES.items():
+        if iri.startswith(ns):
+            return f"{p}:{iri[len(ns):]}"
+    return iri
+
+
+def build_graph(store: Store) -> nx.Graph:
+    """The entity graph of ``store``; each edge keeps its facts as ``rels``: ``(src, dst, how, what)``."""
+    g = nx.Graph()
+
+    def link(a: str, b: str, how: str, what: str) -> None:
+        if a == b:
+            return
+        for n in (a, b):
+            if n not in g:
+                g.add_node(n, kind=kind_of(n))
+        if g.has_edge(a, b):
+            rels = g[a][b]["rels"]
+            if (a, b, how, what) not in rels:
+                rels.append((a, b, how, what))
+        else:
+            g.add_edge(a, b, rels=[(a, b, how, what)])
+
+    both = f"({_KINDS_FILTER.format(v='s')}) && ({_KINDS_FILTER.format(v='o')})"
+    q = f"SELECT DISTINCT ?s ?p ?o WHERE {{ ?s ?p ?o FILTER(isIRI(?o) && {both}) }}"
+    for r in store.query(q, union_default_graph=True):
+        s, p, o = str(r["s"]), str(r["p"]), str(r["o"])  # type: ignore[index]
+        if _qname(p) == "prov:wasAssociatedWith":
+            continue  # told with its role below
+        link(s, o, "pred", p)
+    q = (
+        "SELECT DISTINCT ?who ?unit ?role WHERE { ?m org:member ?who ; org:organization ?unit . "
+        f"OPTIONAL {{ ?m org:role ?role }} FILTER(({_KINDS_FILTER.format(v='who')}) && ({_KINDS_FILTER.format(v='unit')})) }}"
+    )
+    for r in store.query(q, union_default_graph=True):
+        role = str(r["role"]) if "role" in r else ""  # type: ignore[operator,index]
+        link(str(r["who"]), str(r["unit"]), "role" if role else "pred",  # type: ignore[index]
+             role or PREFIXES["org"] + "memberOf")
+    q = (
+        "SELECT DISTINCT ?e ?who ?role WHERE { { ?e prov:qualifiedAssociation ?a . ?a prov:agent ?who . "
+        "OPTIONAL { ?a prov:hadRole ?role } } UNION { ?e prov:wasAssociatedWith ?who } "
+        f"FILTER(({_KINDS_FILTER.format(v='e')}) && ({_KINDS_FILTER.format(v='who')})) }}"
+    )
+    for r in store.query(q, union_default_graph=True):
+        role = str(r["role"]) if "role" in r else ""  # type: ignore[operator,index]
+        link(str(r["who"]), str(r["e"]), "assoc", role)  # type: ignore[index]
+    return g
+
+
+_GRAPH: Derived[nx.Graph] = Derived(build_graph)
+
+
+def entity_graph(store: Store) -> nx.Graph:
+    return _GRAPH.get(store)
+
+
+def _phrase(rel: tuple[str, str, str, str], forward: bool, lang: str, names: dict[str, str]) -> str:
+    _, _, how, what = rel
+    en = lang == "en"
+    if how == "role":
+        role = names.get(what, what)
+        if forward:
+            return f"{role} of" if en else role
+        return f"whose {role} is" if en else f"có {role} là"
+    if how == "assoc":
+        role = names.get(what, "") if what else ""
+        if forward:
+            return (f"{role} at" if role else "taking part in") if en else (f"{role} tại" if role else "tham gia")
+        return (f"with {role}" if role else "with") if en else (f"có {role}" if role else "với")
+    ph = PHRASES.get(_qname(what))
+    if ph is not None:
+        return ph[(0 if forward else 1) + (0 if en else 2)]
+    label = names.get(what, _qname(what))
+    return label if forward else (f"(inverse of) {label}" if en else f"(ngược) {label}")
+
+
+def _best(rels: list[tuple[str, str, str, str]]) -> tuple[str, str, str, str]:
+    """The fact that tells most: a role before a bare participation."""
+    return max(rels, key=lambda r: (r[2] == "role", bool(r[3])))
+
+
+def explain(store: Store, path: list[str], lang: str = "vi") -> dict[str, Any]:
+    """A path of IRIs told as steps and as one sentence."""
+    g = entity_graph(store)
+    rels = [_best(g[a][b]["rels"]) for a, b in zip(path, path[1:], strict=False)]
+    extra = {r[3] for r in rels if r[3]}
+    names = labels(store, [*path, *extra], lang)
+    steps, words = [], [names[path[0]]]
+    for a, b in zip(path, path[1:], strict=False):
+        rel = _best(g[a][b]["rels"])
+        phrase = _phrase(rel, rel[0] == a, lang, names)
+        steps.append({"from": a, "to": b, "phrase": phrase})
+        words.append(f"{phrase} {names[b]}")
+    nodes = [{"iri": n, "label": names[n], "kind": kind_of(n), "link": linkable(n)} for n in path]
+    return {"nodes": nodes, "steps": steps, "text": ", ".join(words)}
+
+
+def connect(store: Store, a: str, b: str, lang: str = "vi", max_paths: int = 5) -> dict[str, Any]:
+    """The shortest paths between ``a`` and ``b`` (at most ``max_paths``), explained, and drawn as a graph."""
+    iri_ref(a), iri_ref(b)
+    g = entity_graph(store)
+    out: dict[str, Any] = {"from": a, "to": b, "paths": [], "graph": {"nodes": [], "edges": []}}
+    if a not in g or b not in g or not nx.has_path(g, a, b):
+        return out
+    paths = list(islice(nx.all_shortest_paths(g, a, b), max_paths))
+    out["paths"] = [explain(store, p, lang) for p in paths]
+    nodes: dict[str, dict[str, Any]] = {}
+    edges: dict[tuple[str, str], dict[str, Any]] = {}
+    for p in out["paths"]:
+        for n in p["nodes"]:
+            nodes[n["iri"]] = {"id": n["iri"], "label": n["label"], "kind": n["kind"], "center": n["iri"] in (a, b)}
+        for s in p["steps"]:
+            edges[(s["from"], s["to"])] = {"source": s["from"], "target": s["to"], "label": s["phrase"]}
+    out["graph"] = {"nodes": list(nodes.values()), "edges": list(edges.values())}
+    return out
+
+
+def rankings(store: Store, lang: str = "vi", top: int = 10) -> dict[str, list[dict[str, Any]]]:
+    """The most connected persons and units (by number of distinct neighbours)."""
+    g = entity_graph(store)
+    out: dict[str, list[dict[str, Any]]] = {}
+    for kind in ("person", "unit"):
+        ranked = sorted((n for n, k in g.nodes(data="kind") if k == kind), key=lambda n: (-g.degree(n), n))[:top]
+        names = labels(store, ranked, lang)
+        out[kind] = [{"iri": n, "label": names[n], "kind": kind, "degree": g.degree(n), "link": linkable(n)}
+                     for n in ranked]
+    return out

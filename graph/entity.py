@@ -1,0 +1,301 @@
+"""The data of an entity page: labels, facts grouped by meaning (with source and evidence), incoming links,
+the neighbourhood graph, and the entity's own RDF for the ``.ttl``/``.jsonld``/``.nt`` twins.
+
+:func:`entity_view` returns plain data (dicts and lists, JSON-ready); the web layer only renders it.  The
+sections per kind are the table in :mod:`graph.entity_sections`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from graph.entity_sections import BY_KIND, HEADER_PREDICATES, Section
+from graph.labels import iri_ref, kind_of, labels, linkable, text_of, values
+from graph.namespaces import ID, KINDS, PREFIXES
+from graph.store.base import Store
+from graph.text import nfc
+
+#: What may follow ``/id/{kind}/``: slug segments (concepts have two), no dots, nothing to escape.
+PATH_TAIL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?(?:/[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?)?$")
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+EVIDENCE = "https://w3id.org/govkg/ontology#evidence"
+SOURCE = "http://purl.org/dc/terms/source"
+ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
+
+
+def expand(qname: str) -> str:
+    p, _, local = qname.partition(":")
+    return PREFIXES[p] + local if p in PREFIXES else qname
+
+
+def qname(iri: str) -> str:
+    best = ""
+    for p, ns in PREFIXES.items():
+        if iri.startswith(ns) and len(ns) > len(best):
+            best, name = ns, f"{p}:{iri[len(ns):]}"
+    return name if best else iri
+
+
+def iri_for_path(kind: str, tail: str) -> str | None:
+    """The entity IRI served at ``/id/{kind}/{tail}``, or ``None`` when the path cannot be one."""
+    if kind not in KINDS or not PATH_TAIL.match(tail):
+        return None
+    return f"{ID}{kind}/{tail}"
+
+
+def exists(store: Store, iri: str) -> bool:
+    ref = iri_ref(iri)
+    return store.ask(f"ASK {{ {{ {ref} ?p ?o }} UNION {{ ?s ?p {ref} }} }}", union_default_graph=True)
+
+
+def ref(iri: str, names: dict[str, str]) -> dict[str, Any]:
+    return {"iri": iri, "label": names.get(iri, iri), "kind": kind_of(iri), "link": linkable(iri)}
+
+
+def _value(node: Node, names: dict[str, str]) -> dict[str, Any]:
+    if isinstance(node, URIRef):
+        return ref(str(node), names)
+    if isinstance(node, Literal):
+        return {"text": nfc(str(node)), "lang": node.language or "", "datatype": str(node.datatype or "")}
+    return {"text": "", "blank": True}
+
+
+def _sources(store: Store, graphs: set[str], srcs: set[str], lang: str) -> dict[str, dict[str, Any]]:
+    """Article, title, date and address of each graph and source IRI."""
+    out: dict[str, dict[str, Any]] = {}
+    g2s: dict[str, str] = {}
+    if graphs:
+        q = f"SELECT ?g ?src WHERE {{ {values('g', graphs)} GRAPH ?g {{ ?g prov:wasDerivedFrom ?src }} }}"
+        for row in store.query(q):
+            g2s[str(row["g"])] = str(row["src"])  # type: ignore[index]
+    allsrc = srcs | set(g2s.values())
+    info: dict[str, dict[str, Any]] = {s: {"iri": s, "date": "", "url": ""} for s in allsrc}
+    if allsrc:
+        q = (
+            f"SELECT ?s ?issued ?url WHERE {{ {values('s', allsrc)} "
+            "OPTIONAL { ?s dct:issued ?issued } OPTIONAL { ?s schema:url ?url } }"
+        )
+        for row in store.query(q, union_default_graph=True):
+            d = info[str(row["s"])]  # type: ignore[index]
+            if "issued" in row:
+                d["date"] = str(row["issued"])[:10]  # type: ignore[index]
+            if "url" in row and linkable(str(row["url"])):  # type: ignore[index]
+                d["url"] = str(row["url"])  # type: ignore[index]
+    names = labels(store, allsrc, lang)
+    for s, d in info.items():
+        d["label"] = names.get(s, s)
+        d["link"] = linkable(s)
+        out[s] = d
+    for g, s in g2s.items():
+        out[g] = info[s]
+    for g in graphs - g2s.keys():
+        out[g] = {"iri": g, "label": g.rsplit("/", 1)[-1], "date": "", "url": "", "link": False}
+    return out
+
+
+def _run_section(store: Store, this: str, sec: Section) -> list[dict[str, Node]]:
+    body = sec.pattern.replace("$this", iri_ref(this))
+    q = (
+        "SELECT ?v ?g ?node ?role ?from ?to ?at ?date ?former ?ev ?nsrc WHERE { "
+        f"{body} OPTIONAL {{ ?node govkg:evidence ?ev }} OPTIONAL {{ ?node dct:source ?nsrc }} }}"
+    )
+    return store.query(q, union_default_graph=True).rows()
+
+
+def _group(rows: list[dict[str, Node]]) -> list[dict[str, Any]]:
+    """Rows of one section merged per fact (value, role, period), collecting graphs, sources and evidence."""
+    facts: dict[tuple[str, ...], dict[str, Any]] = {}
+    for r in rows:
+        k = tuple(text_of(r.get(x)) for x in ("v", "role", "from", "to", "at"))
+        if isinstance(r.get("v"), BNode):
+            continue
+        f = facts.setdefault(k, {"_v": r["v"], "_role": r.get("role"), "graphs": set(), "srcs": set(), "ev": []})
+        for x in ("from", "to", "at", "date"):
+            if r.get(x) is not None:
+                f[x] = text_of(r[x])[:10]
+        if text_of(r.get("former")).lower() in ("true", "1"):
+            f["former"] = True
+        if r.get("g") is not None:
+            f["graphs"].add(str(r["g"]))
+        if isinstance(r.get("nsrc"), URIRef):
+            f["srcs"].add(str(r["nsrc"]))
+        ev = text_of(r.get("ev"))
+        if ev and ev not in f["ev"]:
+            f["ev"].append(ev)
+    return list(facts.values())
+
+
+def _finish(facts: list[dict[str, Any]], names: dict[str, str], srcinfo: dict[str, dict[str, Any]]) -> list[dict]:
+    out = []
+    for f in facts:
+        seen: dict[str, dict[str, Any]] = {}
+        for key in sorted(f["graphs"]) + sorted(f["srcs"]):
+            s = srcinfo.get(key)
+            if s is not None:
+                seen.setdefault(s["iri"], s)
+        role = f["_role"]
+        out.append({
+            "value": _value(f["_v"], names),
+            "role": ref(str(role), names) if isinstance(role, URIRef) else None,
+            "from": f.get("from", ""), "to": f.get("to", ""), "attested": f.get("at", ""),
+            "date": f.get("date", ""), "former": f.get("former", False),
+            "sources": list(seen.values()), "evidence": f["ev"],
+        })
+    out.sort(key=lambda x: (x["date"] or x["from"] or x["attested"] or "9999", x["value"].get("label")
+                            or x["value"].get("text", "")))
+    return out
+
+
+def _collect_iris(facts: list[dict[str, Any]]) -> set[str]:
+    out = set()
+    for f in facts:
+        for x in (f["_v"], f["_role"]):
+            if isinstance(x, URIRef):
+                out.add(str(x))
+    return out
+
+
+def _other_facts(store: Store, this: str, covered: set[str]) -> list[dict[str, Node]]:
+    skip = covered | {expand(p) for p in HEADER_PREDICATES}
+    q = f"SELECT ?role ?v ?g WHERE {{ GRAPH ?g {{ {iri_ref(this)} ?role ?v }} }}"
+    rows = [r for r in store.query(q).rows() if str(r["role"]) not in skip]
+    for r in rows:
+        r["node"] = URIRef(this)
+    return rows
+
+
+def _header(store: Store, this: str) -> dict[str, Any]:
+    q = (
+        f"SELECT ?p ?o WHERE {{ {iri_ref(this)} ?p ?o "
+        f"VALUES ?p {{ {' '.join(iri_ref(expand(p)) for p in ('rdf:type', 'rdfs:label', 'skos:prefLabel', 'foaf:name', 'skos:altLabel', 'govkg:evidence', 'dct:source'))} }} }}"
+    )
+    h: dict[str, Any] = {"types": set(), "labels": {}, "alt": [], "evidence": [], "srcs": set()}
+    for r in store.query(q, union_default_graph=True):
+        p, o = str(r["p"]), r["o"]  # type: ignore[index]
+        if p == RDF_TYPE:
+            h["types"].add(str(o))
+        elif p == ALT:
+            if text_of(o) not in h["alt"]:
+                h["alt"].append(text_of(o))
+        elif p == EVIDENCE:
+            if text_of(o) not in h["evidence"]:
+                h["evidence"].append(text_of(o))
+        elif p == SOURCE:
+            h["srcs"].add(str(o))
+        elif isinstance(o, Literal):
+            h["labels"].setdefault(o.language or "", text_of(o))
+    return h
+
+
+def incoming(store: Store, this: str, lang: str, sample: int = 12) -> list[dict[str, Any]]:
+    """Links into ``this``: per predicate, how many subjects, and the first few of them."""
+    ref_this = iri_ref(this)
+    q = f"SELECT ?p (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p {ref_this} FILTER(isIRI(?s)) }} GROUP BY ?p ORDER BY DESC(?n)"
+    counts = [(str(r["p"]), int(r["n"])) for r in store.query(q, union_default_graph=True)]  # type: ignore[index,call-overload]
+    out = []
+    for p, n in counts:
+        q = f"SELECT DISTINCT ?s WHERE {{ ?s {iri_ref(p)} {ref_this} FILTER(isIRI(?s)) }} ORDER BY ?s LIMIT {sample}"
+        subs = [str(r["s"]) for r in store.query(q, union_default_graph=True)]  # type: ignore[index]
+        names = labels(store, [*subs, p], lang)
+        out.append({"predicate": ref(p, names) | {"qname": qname(p)}, "count": n,
+                    "subjects": [ref(s, names) for s in subs]})
+    return out
+
+
+def entity_view(store: Store, iri: str, lang: str = "vi") -> dict[str, Any] | None:
+    """Everything an entity page shows, or ``None`` when the store knows nothing of ``iri``."""
+    if not exists(store, iri):
+        return None
+    kind = kind_of(iri)
+    head = _header(store, iri)
+    specs = BY_KIND.get(kind, ())
+    raw: list[tuple[str, list[dict[str, Any]]]] = []
+    covered: set[str] = set()
+    for sec in specs:
+        raw.append((sec.key, _group(_run_section(store, iri, sec))))
+        covered |= {expand(p) for p in sec.covers}
+    raw.append(("other", _group(_other_facts(store, iri, covered))))
+    iris = {iri, *head["types"]}
+    graphs: set[str] = set()
+    srcs: set[str] = set(head["srcs"])
+    for _, facts in raw:
+        iris |= _collect_iris(facts)
+        for f in facts:
+            graphs |= f["graphs"]
+            srcs |= f["srcs"]
+    names = labels(store, iris, lang)
+    srcinfo = _sources(store, graphs, srcs, lang)
+    sections = []
+    for key, facts in raw:
+        rows = _finish(facts, names, srcinfo)
+        if key == "heads":
+            today = date.today().isoformat()
+            past = [r for r in rows if r["former"] or (r["to"] and r["to"] < today)]
+            now = [r for r in rows if r not in past]
+            sections += [{"key": "heads_current", "facts": now}, {"key": "heads_past", "facts": past}]
+        else:
+            sections.append({"key": key, "facts": rows})
+    sections = [s for s in sections if s["facts"]]
+    for s in sections:
+        if s["key"] == "other":
+            for f in s["facts"]:
+                if f["role"]:
+                    f["role"]["qname"] = qname(f["role"]["iri"])
+    view = {
+        "iri": iri,
+        "kind": kind,
+        "label": names.get(iri, iri),
+        "labels": head["labels"],
+        "alt_labels": head["alt"],
+        "types": [ref(t, names) | {"qname": qname(t)} for t in sorted(head["types"])],
+        "evidence": head["evidence"],
+        "sources": [srcinfo[s] for s in sorted(head["srcs"]) if s in srcinfo],
+        "sections": sections,
+        "incoming": incoming(store, iri, lang),
+    }
+    view["graph"] = neighbourhood(view)
+    return view
+
+
+def neighbourhood(view: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Nodes and edges around the entity, from the same facts the page lists (values that are IRIs)."""
+    this = view["iri"]
+    nodes: dict[str, dict[str, Any]] = {this: {"id": this, "label": view["label"], "kind": view["kind"], "center": True}}
+    edges: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for sec in view["sections"]:
+        for f in sec["facts"]:
+            v = f["value"]
+            if "iri" not in v or v["kind"] in ("concept", "scheme", "source", "other"):
+                continue
+            nodes.setdefault(v["iri"], {"id": v["iri"], "label": v["label"], "kind": v["kind"]})
+            label = f["role"]["label"] if f["role"] and sec["key"] not in ("other",) else sec["key"]
+            incoming_keys = ("children", "members", "organised", "issued", "signed", "implemented_by", "cited_by",
+                             "basis_of", "heads_current", "heads_past", "events", "changes")
+            src, dst = (v["iri"], this) if sec["key"] in incoming_keys else (this, v["iri"])
+            edges.setdefault((src, dst, label), {"source": src, "target": dst, "label": label, "group": sec["key"]})
+    for inc in view["incoming"]:
+        for s in inc["subjects"]:
+            if s["kind"] in ("membership", "source", "other"):
+                continue
+            nodes.setdefault(s["iri"], {"id": s["iri"], "label": s["label"], "kind": s["kind"]})
+            key = (s["iri"], this, inc["predicate"]["label"])
+            if not any(e[0] == s["iri"] and e[1] == this for e in edges):
+                edges.setdefault(key, {"source": s["iri"], "target": this, "label": inc["predicate"]["label"],
+                                       "group": "incoming"})
+    return {"nodes": list(nodes.values()), "edges": list(edges.values())}
+
+
+def entity_rdf(store: Store, iri: str, fmt: str) -> bytes:
+    """The entity's triples (its statements, their blank nodes, and the statements that point at it) in
+    ``fmt`` (a name, media type or extension of :mod:`graph.formats`)."""
+    ref_this = iri_ref(iri)
+    q = (
+        f"CONSTRUCT {{ {ref_this} ?p ?o . ?o ?bp ?bo . ?s ?ip {ref_this} }} WHERE {{ "
+        f"{{ {ref_this} ?p ?o OPTIONAL {{ ?o ?bp ?bo FILTER(isBlank(?o)) }} }} UNION {{ ?s ?ip {ref_this} }} }}"
+    )
+    return store.query(q, union_default_graph=True).serialize(fmt)

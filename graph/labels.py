@@ -1,0 +1,113 @@
+"""Labels of IRIs in a chosen language, kinds from IRIs, and IRIs made safe to put in a query.
+
+No view builds a query from user text: IRIs reach a query only through :func:`iri_ref`, which refuses any
+character that could end the IRI token, and literals only as typed values (dates) checked by Python first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from graph.namespaces import ID
+from graph.store.base import Store
+from graph.text import nfc
+
+#: Characters that may not appear in an IRI reference (RFC 3987 plus what would close a SPARQL IRI token).
+_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`]')
+LANGS = ("vi", "en")
+
+LABEL_ORDER = (
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "http://xmlns.com/foaf/0.1/name",
+    "http://purl.org/dc/terms/title",
+    "http://data.europa.eu/eli/ontology#id_local",
+)
+
+
+class UnsafeIRI(ValueError):
+    pass
+
+
+def iri_ref(iri: str) -> str:
+    """``<iri>`` for a query, or :class:`UnsafeIRI`."""
+    if not iri or _BAD_IRI.search(iri) or ":" not in iri:
+        raise UnsafeIRI(f"not an IRI: {iri!r}")
+    return f"<{iri}>"
+
+
+def values(var: str, iris: Iterable[str]) -> str:
+    """A ``VALUES ?var { <a> <b> }`` block of safe IRIs (unsafe ones dropped)."""
+    refs = []
+    for i in iris:
+        try:
+            refs.append(iri_ref(i))
+        except UnsafeIRI:
+            continue
+    return f"VALUES ?{var} {{ {' '.join(refs)} }}"
+
+
+def kind_of(iri: str) -> str:
+    """The ``{kind}`` of ``{BASE}/id/{kind}/...``, else ``"other"``."""
+    if iri.startswith(str(ID)):
+        return iri[len(str(ID)) :].split("/", 1)[0]
+    return "other"
+
+
+def local_name(iri: str) -> str:
+    tail = re.split(r"[/#]", iri.rstrip("/#"))[-1]
+    return tail or iri
+
+
+def pick(cands: list[tuple[int, str, str]], lang: str) -> str | None:
+    """The best of ``(predicate rank, language, text)``: wanted language, then vi, then untagged, then any."""
+    if not cands:
+        return None
+
+    def score(c: tuple[int, str, str]) -> tuple[int, int]:
+        rank, lg, _ = c
+        lg = lg.lower().split("-")[0]
+        pref = 0 if lg == lang else 1 if lg == "vi" else 2 if lg == "" else 3
+        return (pref, rank)
+
+    return min(cands, key=score)[2]
+
+
+def labels(store: Store, iris: Iterable[str], lang: str = "vi") -> dict[str, str]:
+    """A label for each IRI (falling back to its last path segment), in ``lang`` where one exists."""
+    wanted = sorted({i for i in iris if i})
+    out: dict[str, str] = {}
+    if not wanted:
+        return out
+    ranks = {p: n for n, p in enumerate(LABEL_ORDER)}
+    cands: dict[str, list[tuple[int, str, str]]] = {}
+    for start in range(0, len(wanted), 400):
+        chunk = wanted[start : start + 400]
+        q = (
+            f"SELECT ?s ?p ?l WHERE {{ {values('s', chunk)} {values('p', LABEL_ORDER)} "
+            "{ ?s ?p ?l } UNION { GRAPH ?g { ?s ?p ?l } } }"
+        )
+        for row in store.query(q):
+            s, p, lit = str(row["s"]), str(row["p"]), row["l"]  # type: ignore[index]
+            lg = lit.language or "" if isinstance(lit, Literal) else ""
+            cands.setdefault(s, []).append((ranks.get(p, 9), lg, nfc(str(lit))))
+    for i in wanted:
+        out[i] = pick(cands.get(i, []), lang) or local_name(i)
+    return out
+
+
+def text_of(node: Node | None) -> str:
+    return "" if node is None else nfc(str(node))
+
+
+def is_iri(node: Node | None) -> bool:
+    return isinstance(node, URIRef)
+
+
+def linkable(iri: str) -> bool:
+    """Only http and https IRIs become links."""
+    return iri.startswith(("http://", "https://")) and not _BAD_IRI.search(iri)
