@@ -1,0 +1,75 @@
+"""Official documents with real-looking symbols for the generator (DOMAIN.md §1).
+
+Non-normative symbols carry no year (``280/CĐ-TTg``, IRI ``doc:280-cd-ttg-2023``); normative ones do
+(``45/2024/NĐ-CP``, IRI ``doc:45-2024-nd-cp``).  Numbers run per (type, issuer, year) with gaps, so a symbol
+is never issued twice.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+from bench import names
+from bench import vocab as v
+from bench.writer import Triple, concept, date, ent, lit, typed, vi
+from graph.iri import slug
+
+DOC_TYPES = {abbr: (cslug, tname, normative) for cslug, abbr, tname, normative in names.DOC_TYPES}
+
+
+@dataclass
+class Documents:
+    rng: random.Random
+    _numbers: dict[tuple[str, str, str], int] = field(default_factory=dict)
+    _by_symbol: dict[str, str] = field(default_factory=dict)
+    recent: list[str] = field(default_factory=list)
+    count: int = 0
+
+    def symbol(self, abbr: str, issuer: str, year: str) -> tuple[str, str, str]:
+        """(symbol, number as written, IRI slug) of the next document of this type, issuer and year."""
+        key = (abbr, issuer, year)
+        n = self._numbers.get(key, 0) + self.rng.randint(1, 40)
+        self._numbers[key] = n
+        num = f"{n:02d}"
+        if DOC_TYPES[abbr][2]:
+            return f"{num}/{year}/{abbr}-{issuer}", num, slug(f"{num}-{year}-{abbr}-{issuer}")
+        return f"{num}/{abbr}-{issuer}", num, slug(f"{num}-{abbr}-{issuer}-{year}")
+
+    def issue(self, abbr: str, issuer: str, d: str, passed_by: str, signer: str | None, subject: str, src: str,
+              out: list[Triple], numbered: tuple[str, str, str] | None = None) -> tuple[str, str]:
+        """A new document of type ``abbr`` dated ``d`` (numbered by :meth:`symbol` unless given); returns
+        (IRI, symbol)."""
+        sym, num, s = numbered or self.symbol(abbr, issuer, d[:4])
+        return self._write(s, sym, num, abbr, issuer, d, passed_by, signer, subject, src, out), sym
+
+    def named(self, sym: str, abbr: str, issuer: str, d: str, passed_by: str, subject: str, src: str,
+              out: list[Triple]) -> str:
+        """The document with the given normative symbol (``176/2025/QH15``), written the first time."""
+        if sym in self._by_symbol:
+            node = self._by_symbol[sym]
+            out.append((node, v.SOURCE, src))
+            return node
+        num = sym.split("/")[0]
+        node = self._write(slug(sym), sym, num, abbr, issuer, d, passed_by, None, subject, src, out)
+        self._by_symbol[sym] = node
+        return node
+
+    def _write(self, s: str, sym: str, num: str, abbr: str, issuer: str, d: str, passed_by: str,
+               signer: str | None, subject: str, src: str, out: list[Triple]) -> str:
+        cslug, tname, normative = DOC_TYPES[abbr]
+        node = ent("document", s)
+        out += [(node, v.A, v.LEGAL_RESOURCE), (node, v.LABEL, vi(f"{tname} {sym}")),
+                (node, v.ID_LOCAL, lit(sym)), (node, v.DOC_NUMBER, lit(num)), (node, v.ISSUER_CODE, lit(issuer)),
+                (node, v.DOC_YEAR, typed(d[:4], "gYear")), (node, v.TYPE_DOCUMENT, concept("document-type", cslug)),
+                (node, v.DATE_DOCUMENT, date(d)), (node, v.PASSED_BY, passed_by),
+                (node, v.ELI_TITLE, vi(f"{tname} về {subject}")), (node, v.SOURCE, src)]
+        if signer is not None:
+            out.append((node, v.SIGNED_BY, signer))
+        if normative:
+            out.append((node, v.IN_FORCE, date(d)))
+        self.count += 1
+        self.recent.append(node)
+        if len(self.recent) > 200:
+            del self.recent[:100]
+        return node

@@ -1,0 +1,115 @@
+"""The viewer's own work, measured through the data functions of ``graph/`` and replayed on the baselines.
+
+Each page is one call of its data function (``graph.entity.entity_view``, ``graph.timeline.events``,
+``graph.analysis.connect``, ``graph.search.search``, ``graph.asof``).  A recording proxy around the store keeps
+the SPARQL the call sends; the raw engine and rdflib then answer exactly those queries, so "within 2x of the
+raw engine" compares the same work.  A page whose module is not there yet is reported as not available.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from graph.namespaces import ID
+
+#: The keystrokes of a typeahead session (toned, as a user types them).
+TYPEAHEAD = ["v", "vụ", "vụ t", "vụ tổ", "vụ tổ ch", "vụ tổ chức", "ng", "nguyễn", "nguyễn v", "nguyễn văn h",
+             "bộ tài", "vpcp"]
+
+
+@dataclass
+class Recorder:
+    """A store wrapper that records every query sent through it."""
+
+    store: Any
+    calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+    def query(self, sparql: str, **kw: Any) -> Any:
+        self.calls.append((sparql, {k: v for k, v in kw.items() if v}))
+        return self.store.query(sparql, **kw)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.store, name)
+
+
+def _module(name: str) -> Any | None:
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        return None
+
+
+def pick_subjects(store: Any) -> dict[str, str]:
+    """Representative IRIs to open pages for: the busiest unit, people, document and event."""
+    def top(q: str) -> list[str]:
+        return [str(r["x"]) for r in store.query(q, union_default_graph=True)]
+
+    persons = top("SELECT ?x (COUNT(?e) AS ?n) WHERE { ?e prov:wasAssociatedWith ?x . "
+                  f'FILTER(STRSTARTS(STR(?x), "{ID}person/")) }} GROUP BY ?x ORDER BY DESC(?n) ?x LIMIT 2')
+    units = top("SELECT ?x (COUNT(?e) AS ?n) WHERE { ?e schema:organizer ?x } GROUP BY ?x ORDER BY DESC(?n) ?x LIMIT 1")
+    docs = top("SELECT ?x (COUNT(?e) AS ?n) WHERE { ?e govkg:implements ?x } GROUP BY ?x ORDER BY DESC(?n) ?x LIMIT 1")
+    events = top("SELECT ?x (COUNT(?a) AS ?n) WHERE { ?x prov:wasAssociatedWith ?a } GROUP BY ?x "
+                 "ORDER BY DESC(?n) ?x LIMIT 1")
+    out = {"unit": units[0] if units else "", "document": docs[0] if docs else "", "event": events[0] if events else ""}
+    out["person"] = persons[0] if persons else ""
+    out["person2"] = persons[1] if len(persons) > 1 else out["person"]
+    return out
+
+
+def pages(subjects: dict[str, str]) -> list[tuple[str, str, Callable[[Any], Any] | None]]:
+    """(metric name, module, call) for every viewer page; call is None when the module is not there."""
+    entity = _module("graph.entity")
+    timeline = _module("graph.timeline")
+    analysis = _module("graph.analysis")
+    asof = _module("graph.asof")
+    out: list[tuple[str, str, Callable[[Any], Any] | None]] = []
+    for kind in ("unit", "person", "document", "event"):
+        iri = subjects[kind]
+        out.append((f"page:entity-{kind}", "graph.entity",
+                    partial(entity.entity_view, iri=iri) if entity and iri else None))
+    if timeline:
+        f_unit = timeline.Filters(unit=subjects["unit"])
+        f_person = timeline.Filters(person=subjects["person"])
+        out.append(("page:timeline-unit", "graph.timeline", lambda s: timeline.events(s, f_unit)))
+        out.append(("page:timeline-person", "graph.timeline", lambda s: timeline.events(s, f_person)))
+    else:
+        out.append(("page:timeline-unit", "graph.timeline", None))
+    out.append(("page:relationship", "graph.analysis",
+                (lambda s: analysis.connect(s, subjects["person"], subjects["person2"])) if analysis else None))
+    out.append(("page:as-of", "graph.asof", _asof_call(asof, subjects)))
+    return out
+
+
+def _asof_call(asof: Any, subjects: dict[str, str]) -> Callable[[Any], Any] | None:
+    """The as-of chart of the busiest unit on a fixed date, through whichever entry point graph.asof offers."""
+    if asof is None:
+        return None
+    from datetime import date
+
+    for name in ("chart", "asof_chart", "structure", "as_of", "holders"):
+        fn = getattr(asof, name, None)
+        if callable(fn):
+            return _bind(fn, subjects["unit"], date(2023, 7, 18))
+    return None
+
+
+def _bind(fn: Callable[..., Any], *args: Any) -> Callable[[Any], Any]:
+    def call(store: Any) -> Any:
+        return fn(store, *args)
+    return call
+
+
+def typeahead_call() -> tuple[str, Callable[[Any, str], Any] | None]:
+    search = _module("graph.search")
+    return "graph.search", (lambda s, q: search.search(s, q)) if search else None
+
+
+def scan_query(q: str) -> str:
+    """The baseline for typeahead: what a user without an index would ask the engine for each keystroke."""
+    esc = q.replace("\\", "\\\\").replace('"', '\\"')
+    return ('SELECT DISTINCT ?s ?l WHERE { VALUES ?p { rdfs:label skos:altLabel foaf:name } ?s ?p ?l '
+            f'FILTER(CONTAINS(LCASE(STR(?l)), "{esc}")) }} LIMIT 20')
