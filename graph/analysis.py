@@ -10,7 +10,7 @@ A path is told in the words of the chosen language with the graph's own labels, 
 
 from __future__ import annotations
 
-from itertools import islice
+from itertools import islice, pairwise
 from typing import Any
 
 import networkx as nx
@@ -72,27 +72,28 @@ def build_graph(store: Store) -> nx.Graph:
 
     both = f"({_KINDS_FILTER.format(v='s')}) && ({_KINDS_FILTER.format(v='o')})"
     q = f"SELECT DISTINCT ?s ?p ?o WHERE {{ ?s ?p ?o FILTER(isIRI(?o) && {both}) }}"
-    for r in store.query(q, union_default_graph=True):
-        s, p, o = str(r["s"]), str(r["p"]), str(r["o"])  # type: ignore[index]
+    for r in store.query(q, union_default_graph=True).rows():
+        s, p, o = str(r["s"]), str(r["p"]), str(r["o"])
         if _qname(p) == "prov:wasAssociatedWith":
             continue  # told with its role below
         link(s, o, "pred", p)
     q = (
         "SELECT DISTINCT ?who ?unit ?role WHERE { ?m org:member ?who ; org:organization ?unit . "
-        f"OPTIONAL {{ ?m org:role ?role }} FILTER(({_KINDS_FILTER.format(v='who')}) && ({_KINDS_FILTER.format(v='unit')})) }}"
+        f"OPTIONAL {{ ?m org:role ?role }} "
+        f"FILTER(({_KINDS_FILTER.format(v='who')}) && ({_KINDS_FILTER.format(v='unit')})) }}"
     )
-    for r in store.query(q, union_default_graph=True):
-        role = str(r["role"]) if "role" in r else ""  # type: ignore[operator,index]
-        link(str(r["who"]), str(r["unit"]), "role" if role else "pred",  # type: ignore[index]
+    for r in store.query(q, union_default_graph=True).rows():
+        role = str(r["role"]) if "role" in r else ""
+        link(str(r["who"]), str(r["unit"]), "role" if role else "pred",
              role or PREFIXES["org"] + "memberOf")
     q = (
         "SELECT DISTINCT ?e ?who ?role WHERE { { ?e prov:qualifiedAssociation ?a . ?a prov:agent ?who . "
         "OPTIONAL { ?a prov:hadRole ?role } } UNION { ?e prov:wasAssociatedWith ?who } "
         f"FILTER(({_KINDS_FILTER.format(v='e')}) && ({_KINDS_FILTER.format(v='who')})) }}"
     )
-    for r in store.query(q, union_default_graph=True):
-        role = str(r["role"]) if "role" in r else ""  # type: ignore[operator,index]
-        link(str(r["who"]), str(r["e"]), "assoc", role)  # type: ignore[index]
+    for r in store.query(q, union_default_graph=True).rows():
+        role = str(r["role"]) if "role" in r else ""
+        link(str(r["who"]), str(r["e"]), "assoc", role)
     return g
 
 
@@ -131,11 +132,11 @@ def _best(rels: list[tuple[str, str, str, str]]) -> tuple[str, str, str, str]:
 def explain(store: Store, path: list[str], lang: str = "vi") -> dict[str, Any]:
     """A path of IRIs told as steps and as one sentence."""
     g = entity_graph(store)
-    rels = [_best(g[a][b]["rels"]) for a, b in zip(path, path[1:], strict=False)]
+    rels = [_best(g[a][b]["rels"]) for a, b in pairwise(path)]
     extra = {r[3] for r in rels if r[3]}
     names = labels(store, [*path, *extra], lang)
     steps, words = [], [names[path[0]]]
-    for a, b in zip(path, path[1:], strict=False):
+    for a, b in pairwise(path):
         rel = _best(g[a][b]["rels"])
         phrase = _phrase(rel, rel[0] == a, lang, names)
         steps.append({"from": a, "to": b, "phrase": phrase})

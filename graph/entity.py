@@ -21,7 +21,8 @@ from graph.store.base import Store
 from graph.text import nfc
 
 #: What may follow ``/id/{kind}/``: slug segments (concepts have two), no dots, nothing to escape.
-PATH_TAIL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?(?:/[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?)?$")
+_SEGMENT = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?"
+PATH_TAIL = re.compile(rf"^{_SEGMENT}(?:/{_SEGMENT})?$")
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 EVIDENCE = "https://w3id.org/govkg/ontology#evidence"
 SOURCE = "http://purl.org/dc/terms/source"
@@ -71,8 +72,8 @@ def _sources(store: Store, graphs: set[str], srcs: set[str], lang: str) -> dict[
     g2s: dict[str, str] = {}
     if graphs:
         q = f"SELECT ?g ?src WHERE {{ {values('g', graphs)} GRAPH ?g {{ ?g prov:wasDerivedFrom ?src }} }}"
-        for row in store.query(q):
-            g2s[str(row["g"])] = str(row["src"])  # type: ignore[index]
+        for row in store.query(q).rows():
+            g2s[str(row["g"])] = str(row["src"])
     allsrc = srcs | set(g2s.values())
     info: dict[str, dict[str, Any]] = {s: {"iri": s, "date": "", "url": ""} for s in allsrc}
     if allsrc:
@@ -80,12 +81,12 @@ def _sources(store: Store, graphs: set[str], srcs: set[str], lang: str) -> dict[
             f"SELECT ?s ?issued ?url WHERE {{ {values('s', allsrc)} "
             "OPTIONAL { ?s dct:issued ?issued } OPTIONAL { ?s schema:url ?url } }"
         )
-        for row in store.query(q, union_default_graph=True):
-            d = info[str(row["s"])]  # type: ignore[index]
+        for row in store.query(q, union_default_graph=True).rows():
+            d = info[str(row["s"])]
             if "issued" in row:
-                d["date"] = str(row["issued"])[:10]  # type: ignore[index]
-            if "url" in row and linkable(str(row["url"])):  # type: ignore[index]
-                d["url"] = str(row["url"])  # type: ignore[index]
+                d["date"] = str(row["issued"])[:10]
+            if "url" in row and linkable(str(row["url"])):
+                d["url"] = str(row["url"])
     names = labels(store, allsrc, lang)
     for s, d in info.items():
         d["label"] = names.get(s, s)
@@ -170,13 +171,11 @@ def _other_facts(store: Store, this: str, covered: set[str]) -> list[dict[str, N
 
 
 def _header(store: Store, this: str) -> dict[str, Any]:
-    q = (
-        f"SELECT ?p ?o WHERE {{ {iri_ref(this)} ?p ?o "
-        f"VALUES ?p {{ {' '.join(iri_ref(expand(p)) for p in ('rdf:type', 'rdfs:label', 'skos:prefLabel', 'foaf:name', 'skos:altLabel', 'govkg:evidence', 'dct:source'))} }} }}"
-    )
+    preds = ("rdf:type", "rdfs:label", "skos:prefLabel", "foaf:name", "skos:altLabel", "govkg:evidence", "dct:source")
+    q = f"SELECT ?p ?o WHERE {{ {iri_ref(this)} ?p ?o {values('p', (expand(p) for p in preds))} }}"
     h: dict[str, Any] = {"types": set(), "labels": {}, "alt": [], "evidence": [], "srcs": set()}
-    for r in store.query(q, union_default_graph=True):
-        p, o = str(r["p"]), r["o"]  # type: ignore[index]
+    for r in store.query(q, union_default_graph=True).rows():
+        p, o = str(r["p"]), r["o"]
         if p == RDF_TYPE:
             h["types"].add(str(o))
         elif p == ALT:
@@ -195,12 +194,13 @@ def _header(store: Store, this: str) -> dict[str, Any]:
 def incoming(store: Store, this: str, lang: str, sample: int = 12) -> list[dict[str, Any]]:
     """Links into ``this``: per predicate, how many subjects, and the first few of them."""
     ref_this = iri_ref(this)
-    q = f"SELECT ?p (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p {ref_this} FILTER(isIRI(?s)) }} GROUP BY ?p ORDER BY DESC(?n)"
-    counts = [(str(r["p"]), int(r["n"])) for r in store.query(q, union_default_graph=True)]  # type: ignore[index,call-overload]
+    q = (f"SELECT ?p (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p {ref_this} FILTER(isIRI(?s)) }} "
+         "GROUP BY ?p ORDER BY DESC(?n)")
+    counts = [(str(r["p"]), int(str(r["n"]))) for r in store.query(q, union_default_graph=True).rows()]
     out = []
     for p, n in counts:
         q = f"SELECT DISTINCT ?s WHERE {{ ?s {iri_ref(p)} {ref_this} FILTER(isIRI(?s)) }} ORDER BY ?s LIMIT {sample}"
-        subs = [str(r["s"]) for r in store.query(q, union_default_graph=True)]  # type: ignore[index]
+        subs = [str(r["s"]) for r in store.query(q, union_default_graph=True).rows()]
         names = labels(store, [*subs, p], lang)
         out.append({"predicate": ref(p, names) | {"qname": qname(p)}, "count": n,
                     "subjects": [ref(s, names) for s in subs]})
@@ -230,7 +230,7 @@ def entity_view(store: Store, iri: str, lang: str = "vi") -> dict[str, Any] | No
             srcs |= f["srcs"]
     names = labels(store, iris, lang)
     srcinfo = _sources(store, graphs, srcs, lang)
-    sections = []
+    sections: list[dict[str, Any]] = []
     for key, facts in raw:
         rows = _finish(facts, names, srcinfo)
         if key == "heads":
@@ -241,9 +241,9 @@ def entity_view(store: Store, iri: str, lang: str = "vi") -> dict[str, Any] | No
         else:
             sections.append({"key": key, "facts": rows})
     sections = [s for s in sections if s["facts"]]
-    for s in sections:
-        if s["key"] == "other":
-            for f in s["facts"]:
+    for block in sections:
+        if block["key"] == "other":
+            for f in block["facts"]:
                 if f["role"]:
                     f["role"]["qname"] = qname(f["role"]["iri"])
     view = {
@@ -265,7 +265,9 @@ def entity_view(store: Store, iri: str, lang: str = "vi") -> dict[str, Any] | No
 def neighbourhood(view: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """Nodes and edges around the entity, from the same facts the page lists (values that are IRIs)."""
     this = view["iri"]
-    nodes: dict[str, dict[str, Any]] = {this: {"id": this, "label": view["label"], "kind": view["kind"], "center": True}}
+    nodes: dict[str, dict[str, Any]] = {
+        this: {"id": this, "label": view["label"], "kind": view["kind"], "center": True}
+    }
     edges: dict[tuple[str, str, str], dict[str, Any]] = {}
     for sec in view["sections"]:
         for f in sec["facts"]:

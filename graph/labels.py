@@ -91,8 +91,8 @@ def labels(store: Store, iris: Iterable[str], lang: str = "vi") -> dict[str, str
             f"SELECT ?s ?p ?l WHERE {{ {values('s', chunk)} {values('p', LABEL_ORDER)} "
             "{ ?s ?p ?l } UNION { GRAPH ?g { ?s ?p ?l } } }"
         )
-        for row in store.query(q):
-            s, p, lit = str(row["s"]), str(row["p"]), row["l"]  # type: ignore[index]
+        for row in store.query(q).rows():
+            s, p, lit = str(row["s"]), str(row["p"]), row["l"]
             lg = lit.language or "" if isinstance(lit, Literal) else ""
             cands.setdefault(s, []).append((ranks.get(p, 9), lg, nfc(str(lit))))
     for i in wanted:

@@ -175,8 +175,8 @@ def build_index(store: Store) -> Index:
         f'FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{ID}") && isLiteral(?l)) }}'
     )
     idx = Index()
-    for row in store.query(q):
-        s, p, lit = str(row["s"]), str(row["p"]), row["l"]  # type: ignore[index]
+    for row in store.query(q).rows():
+        s, p, lit = str(row["s"]), str(row["p"]), row["l"]
         if kind_of(s) in SKIP_KINDS:
             continue
         lang = (lit.language or "") if isinstance(lit, Literal) else ""

@@ -42,7 +42,7 @@ def fingerprint(store: Store) -> tuple[object, ...]:
     gen = getattr(store, "generation", None)
     if isinstance(gen, int):
         return ("generation", gen)
-    row = next(iter(store.query(_FINGERPRINT_Q)), {})
+    row = next(iter(store.query(_FINGERPRINT_Q).rows()), {})
     n = row.get("n") if isinstance(row, dict) else None
     ln = row.get("len") if isinstance(row, dict) else None
     return ("count", store.count(), str(n), str(ln))

@@ -84,9 +84,11 @@ g:chinhphu-2023-07-18-khoi-thi-dua-3 {{
       dct:publisher unit:van-phong-chinh-phu ; dct:issued "2023-07-18T13:11:00+07:00"^^xsd:dateTime ;
       schema:url <https://example.org/khoi-thi-dua-3.htm> .
 
-  unit:chinh-phu a org:Organization ; rdfs:label "Chính phủ"@vi, "Government"@en ; dct:source src:chinhphu-2023-07-18-khoi-thi-dua-3 .
+  unit:chinh-phu a org:Organization ; rdfs:label "Chính phủ"@vi, "Government"@en ;
+      dct:source src:chinhphu-2023-07-18-khoi-thi-dua-3 .
   unit:van-phong-chinh-phu a org:Organization ; rdfs:label "Văn phòng Chính phủ"@vi, "Government Office"@en ;
-      skos:altLabel "VPCP"@vi ; org:subOrganizationOf unit:chinh-phu ; dct:source src:chinhphu-2023-07-18-khoi-thi-dua-3 .
+      skos:altLabel "VPCP"@vi ; org:subOrganizationOf unit:chinh-phu ;
+          dct:source src:chinhphu-2023-07-18-khoi-thi-dua-3 .
   unit:vpcp-vu-cong-tac-quoc-hoi-dia-phuong-va-doan-the a org:OrganizationalUnit ;
       rdfs:label "Vụ Công tác Quốc hội, Địa phương và Đoàn thể"@vi ;
       rdfs:label "Department for National Assembly, Local Affairs and Mass Organisations"@en ;
@@ -96,7 +98,8 @@ g:chinhphu-2023-07-18-khoi-thi-dua-3 {{
   unit:vpcp-vu-i a org:OrganizationalUnit ; rdfs:label "Vụ I"@vi, "Department I"@en ;
       org:unitOf unit:van-phong-chinh-phu ; org:memberOf unit:vpcp-khoi-thi-dua-3 ;
       dct:source src:chinhphu-2023-07-18-khoi-thi-dua-3 .
-  unit:vpcp-khoi-thi-dua-3 a org:Organization, govkg:EmulationBlock ; rdfs:label "Khối thi đua 3"@vi, "Emulation Block 3"@en ;
+  unit:vpcp-khoi-thi-dua-3 a org:Organization, govkg:EmulationBlock ;
+      rdfs:label "Khối thi đua 3"@vi, "Emulation Block 3"@en ;
       govkg:attachedTo unit:van-phong-chinh-phu ; dct:source src:chinhphu-2023-07-18-khoi-thi-dua-3 .
 
   person:le-tuan-dung a foaf:Person ; foaf:name "Lê Tuấn Dũng"@vi ; rdfs:label "Lê Tuấn Dũng"@vi ;
@@ -111,7 +114,8 @@ g:chinhphu-2023-07-18-khoi-thi-dua-3 {{
       govkg:evidence "Đồng chí Lê Tuấn Dũng, Vụ trưởng Vụ Công tác Quốc hội"@vi ;
       dct:source src:chinhphu-2023-07-18-khoi-thi-dua-3 .
 
-  m:vpcp-vu-i--vpcp-khoi-thi-dua-3 a org:Membership ; org:member unit:vpcp-vu-i ; org:organization unit:vpcp-khoi-thi-dua-3 .
+  m:vpcp-vu-i--vpcp-khoi-thi-dua-3 a org:Membership ; org:member unit:vpcp-vu-i ;
+      org:organization unit:vpcp-khoi-thi-dua-3 .
 
   event:2023-07-18-ky-ket-giao-uoc-thi-dua-vpcp-khoi-thi-dua-3 a schema:Event, prov:Activity ;
       rdfs:label "Ký kết giao ước thi đua 6 tháng cuối năm 2023 của Khối thi đua 3"@vi ;
