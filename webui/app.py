@@ -18,7 +18,11 @@ from graph.settings import read_settings
 from graph.store import Store, default_store_path, open_store
 
 #: Blueprint modules, in registration order; each exposes ``bp`` (and optionally ``init_app(app)``).
-BLUEPRINTS: list[str] = []
+BLUEPRINTS: list[str] = [
+    "webui.pages",  # the viewer: home, lists, timeline, relationships, as-of (issue 4)
+    "webui.search",
+    "webui.entities",
+]
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
