@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.viewer_data import viewer_store, viewer_url  # noqa: F401 - the viewer's graph and server
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 
