@@ -8,10 +8,15 @@ seed article (the article itself is only cited, see tests that read ``../shared`
 
 from __future__ import annotations
 
+import threading
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 
-from graph.store import EmbeddedStore
+import pytest
+from werkzeug.serving import make_server
+
+from graph.store import Store, forget, open_store
 
 SRC = "https://w3id.org/govkg/id/source/chinhphu-2023-07-18-khoi-thi-dua-3"
 G = "https://w3id.org/govkg/graph/chinhphu-2023-07-18-khoi-thi-dua-3"
@@ -170,8 +175,31 @@ g:chinhphu-2019-05-02-bo-nhiem {{
 """
 
 
-def load_viewer_graph(path: Path) -> EmbeddedStore:
-    """A store on disk at ``path`` holding :data:`TRIG`."""
-    st = EmbeddedStore(path)
+def load_viewer_graph(path: Path) -> Store:
+    """The store on disk at ``path`` (opened through :func:`open_store`, as the app does) holding :data:`TRIG`."""
+    st = open_store(path)
     st.load(TRIG.encode("utf-8"), format="trig")
     return st
+
+
+@pytest.fixture(scope="session")
+def viewer_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """A store on disk with :data:`TRIG`, shared by the tests that only read."""
+    st = load_viewer_graph(tmp_path_factory.mktemp("viewer") / "store")
+    yield st
+    forget(st)
+
+
+@pytest.fixture(scope="session")
+def viewer_url(viewer_store: Store) -> Iterator[str]:
+    """The app on :func:`viewer_store`, served over real HTTP on 127.0.0.1 (a free port), in a thread."""
+    from webui.app import create_app
+
+    app = create_app({"STORE": str(viewer_store.path)})  # type: ignore[attr-defined]
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()

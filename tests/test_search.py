@@ -1,0 +1,138 @@
+"""The Vietnamese search index: folding, abbreviations, ranking, literal treatment of hostile input, freshness."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from graph.search import MAX_QUERY_CHARS, QueryTooLong, build_index, index, search, words
+from graph.store import Store, forget
+from graph.viewcache import invalidate
+from tests.viewer_data import DANANG, KHANHHOA, PERSON, VPCP, load_viewer_graph
+
+
+def iris(store: Store, q: str, **kw: object) -> list[str]:
+    return [h.iri for h in search(store, q, **kw)]  # type: ignore[arg-type]
+
+
+NAME = "Lê Tuấn Dũng"
+
+
+@pytest.mark.parametrize("q", [
+    "le tuan dung", "LÊ TUẤN DŨNG", NAME, unicodedata.normalize("NFD", NAME), "  Le   Tuan  Dung ", "lê tuấn dũng",
+])
+def test_every_form_of_a_name_finds_the_same_person_first(viewer_store: Store, q: str) -> None:
+    hits = search(viewer_store, q)
+    assert hits[0].iri == PERSON
+    assert hits[0].label == NAME
+    assert hits[0].kind == "person"
+    assert hits[0].score == 1.0
+
+
+def test_abbreviation_finds_the_office(viewer_store: Store) -> None:
+    for q in ("vpcp", "VPCP", "Vpcp"):
+        hits = search(viewer_store, q)
+        assert hits[0].iri == VPCP
+        assert hits[0].label == "Văn phòng Chính phủ"  # the name, not the alias
+        assert hits[0].matched == "VPCP"
+
+
+def test_exact_match_ranks_above_token_match(viewer_store: Store) -> None:
+    hits = search(viewer_store, "vpcp")
+    assert hits[0].iri == VPCP
+    # the plan whose title contains "VPCP" as a word is found, below the exact alias
+    others = [h for h in hits if h.iri != VPCP]
+    assert others and all(h.score < hits[0].score for h in others)
+
+
+def test_prefix_matches_come_after_exact_and_before_word_matches(viewer_store: Store) -> None:
+    hits = search(viewer_store, "van phong")
+    assert hits[0].iri == VPCP and hits[0].score == 0.8
+
+
+@pytest.mark.parametrize("q", ["Đà Nẵng", "da nang", "DA NANG", "đà nẵng"])
+def test_d_with_stroke_folds_to_d(viewer_store: Store, q: str) -> None:
+    assert DANANG in iris(viewer_store, q)
+
+
+@pytest.mark.parametrize("q", ["Khánh Hòa", "Khánh Hoà", "khanh hoa", unicodedata.normalize("NFD", "Khánh Hòa")])
+def test_both_tone_placements_meet(viewer_store: Store, q: str) -> None:
+    # the label is written with the old placement, "Hoà"
+    assert iris(viewer_store, q) and iris(viewer_store, q)[0] == KHANHHOA
+
+
+def test_nfd_label_in_the_store_is_found_and_shown_nfc(viewer_store: Store) -> None:
+    hits = search(viewer_store, "nguyen van an")
+    assert hits and hits[0].label == unicodedata.normalize("NFC", hits[0].label)
+
+
+@pytest.mark.parametrize("q", ['.*', '[', '\\', '%', '_', "'", "*", "\"", "<>", "{}"])
+def test_pure_metacharacters_find_nothing(viewer_store: Store, q: str) -> None:
+    assert search(viewer_store, q) == []
+
+
+@pytest.mark.parametrize("q", ['(a+)+$', 'foo" . } UNION { ?s ?p ?o } #', 'x" . } ; DROP ALL ; #', 'Vụ.*I'])
+def test_injection_is_only_the_words_it_contains(viewer_store: Store, q: str) -> None:
+    before = viewer_store.count()
+    plain = " ".join(words(q))
+    assert search(viewer_store, q) == search(viewer_store, plain)
+    assert viewer_store.count() == before
+
+
+def test_hostile_text_that_contains_words_matches_only_those_words(viewer_store: Store) -> None:
+    hits = search(viewer_store, '<script>')
+    assert [h.label for h in hits] == ["<script>alert(1)</script>"]
+
+
+def test_too_long_query_is_refused(viewer_store: Store) -> None:
+    with pytest.raises(QueryTooLong):
+        search(viewer_store, "a" * (MAX_QUERY_CHARS + 1))
+
+
+def test_kind_filter(viewer_store: Store) -> None:
+    assert iris(viewer_store, "vu", kinds=["person"]) == []
+    assert all(h.kind == "unit" for h in search(viewer_store, "vu", kinds=["unit"]))
+
+
+def test_english_labels_in_english(viewer_store: Store) -> None:
+    hits = search(viewer_store, "vpcp", lang="en")
+    assert hits[0].label == "Government Office"
+    # English labels are searchable too
+    assert search(viewer_store, "government office")[0].iri == VPCP
+
+
+def test_index_is_built_once_and_rebuilt_when_the_store_changes(tmp_path: Path) -> None:
+    st = load_viewer_graph(tmp_path / "store")
+    try:
+        first = index(st)
+        assert index(st) is first  # no rebuild without a change
+        assert search(st, "tran thi binh") == []
+        st.update('INSERT DATA { GRAPH <https://w3id.org/govkg/graph/t> { '
+                  '<https://w3id.org/govkg/id/person/tran-thi-binh> '
+                  '<http://www.w3.org/2000/01/rdf-schema#label> "Trần Thị Bình"@vi } }')
+        invalidate(st)
+        assert search(st, "Trần Thị Bình")[0].iri == "https://w3id.org/govkg/id/person/tran-thi-binh"
+        # a rename that keeps the number of triples is still seen after the check interval
+        st.update('DELETE DATA { GRAPH <https://w3id.org/govkg/graph/t> { '
+                  '<https://w3id.org/govkg/id/person/tran-thi-binh> '
+                  '<http://www.w3.org/2000/01/rdf-schema#label> "Trần Thị Bình"@vi } } ; '
+                  'INSERT DATA { GRAPH <https://w3id.org/govkg/graph/t> { '
+                  '<https://w3id.org/govkg/id/person/tran-thi-binh> '
+                  '<http://www.w3.org/2000/01/rdf-schema#label> "Trần Thị Bình Minh"@vi } }')
+        from graph import search as search_module
+
+        search_module._INDEX.check_every = 0.0
+        try:
+            assert search(st, "binh minh")[0].label == "Trần Thị Bình Minh"
+        finally:
+            search_module._INDEX.check_every = 2.0
+    finally:
+        forget(st)
+
+
+def test_index_covers_altlabels_and_names(viewer_store: Store) -> None:
+    idx = build_index(viewer_store)
+    assert "vpcp" in idx.exact
+    assert "le tuan dung" in idx.exact
