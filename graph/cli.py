@@ -19,6 +19,8 @@ from graph.errors import GovkgError
 #: Modules adding commands to the group: each has ``register(group: click.Group) -> None``.
 COMMAND_MODULES: list[str] = [
     "graph.commands.core",
+    "graph.commands.ingest",
+    "graph.commands.release",
 ]
 
 

@@ -1,0 +1,237 @@
+"""The staging graph: the proposed triples with their evidence (MODEL.md "Sources and provenance").
+
+Everything goes into one named graph ``{base}/graph/staging/{source-slug}``; accepted, it becomes the source's
+graph ``g:{source-slug}``.  The graph node says where it comes from (``prov:wasDerivedFrom`` the article); the
+article is a ``schema:NewsArticle``; the extractor run a ``prov:Activity``.  Every entity and n-ary node carries
+``dct:source`` the article, ``govkg:evidence`` (the quoted phrase, ``@vi``), ``govkg:evidenceStart``/``End``
+(character offsets into the article as given), ``govkg:confidence`` and ``prov:wasGeneratedBy`` the run.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SDO, XSD
+
+from graph.ingest.gazetteer import TOP_LEVEL_SLUG, key
+from graph.ingest.link import LinkContext
+from graph.ingest.normalize import Article
+from graph.ingest.pipeline import EXTRACTOR_VERSION
+from graph.ingest.symbols import ISSUERS
+from graph.iri import slug
+from graph.namespaces import ELI, GOVKG, ID, PREFIXES
+from graph.text import fold
+
+EVIDENCE_MAX = 200
+_CLASS = {"khoi-thi-dua": GOVKG.EmulationBlock, "cum-thi-dua": GOVKG.EmulationCluster, "hoi-dong": GOVKG.Council,
+          "chi-bo": GOVKG.PartyOrganization, "dang-bo": GOVKG.PartyOrganization,
+          "ban-can-su-dang": GOVKG.PartyOrganization, "chinh-phu": ORG.Organization, "bo": ORG.Organization,
+          "co-quan-ngang-bo": ORG.Organization, "quoc-hoi": ORG.Organization, "dang": ORG.Organization}
+_PROGRAMME_CLASS = {"programme": GOVKG.Programme, "movement": GOVKG.Movement, "slogan": GOVKG.Slogan}
+
+
+def concept(scheme: str, s: str) -> URIRef:
+    return URIRef(f"{ID}concept/{scheme}/{s}")
+
+
+def vi(s: str) -> Literal:
+    return Literal(s, lang="vi")
+
+
+def to_dataset(m: dict[str, Any], art: Article, ctx: LinkContext) -> Dataset:
+    ds = Dataset()
+    for p, iri in PREFIXES.items():
+        ds.bind(p, iri)
+    g = ds.graph(URIRef(ctx.staging_graph))
+    src, run = URIRef(ctx.source_iri), URIRef(ctx.run_iri)
+    g.add((URIRef(ctx.staging_graph), RDF.type, PROV.Entity))
+    g.add((URIRef(ctx.staging_graph), PROV.wasDerivedFrom, src))
+    g.add((src, RDF.type, SDO.NewsArticle))
+    if ctx.title:
+        g.add((src, DCTERMS.title, vi(ctx.title)))
+    if ctx.published:
+        g.add((src, DCTERMS.issued, Literal(f"{ctx.published.isoformat()}T00:00:00", datatype=XSD.dateTime)))
+    if m["article"]["url"]:
+        g.add((src, SDO.url, Literal(m["article"]["url"], datatype=XSD.anyURI)))
+    g.add((run, RDF.type, PROV.Activity))
+    g.add((run, RDFS.label, Literal(f"govkg ingest {EXTRACTOR_VERSION}", lang="en")))
+    g.add((run, PROV.used, src))
+    g.add((run, SDO.softwareVersion, Literal(EXTRACTOR_VERSION)))
+
+    def evidence(node: URIRef | BNode, item: dict[str, Any], confidence: float) -> None:
+        g.add((node, DCTERMS.source, src))
+        g.add((node, GOVKG.evidence, vi(item["text"][:EVIDENCE_MAX])))
+        g.add((node, GOVKG.evidenceStart, Literal(item["start"], datatype=XSD.integer)))
+        g.add((node, GOVKG.evidenceEnd, Literal(item["end"], datatype=XSD.integer)))
+        g.add((node, GOVKG.confidence, Literal(round(confidence, 2), datatype=XSD.decimal)))
+        g.add((node, PROV.wasGeneratedBy, run))
+
+    def unit_ref(name: str | None) -> URIRef | None:
+        if not name:
+            return None
+        iri = ctx.unit_iris.get(key(name))
+        if iri is None and fold(name) in TOP_LEVEL_SLUG:
+            iri = f"{ID}unit/{slug(name)}"
+        return URIRef(iri) if iri else None
+
+    for u in m["units"]:
+        n = URIRef(u["iri"])
+        evidence(n, u, 0.95 if u.get("linked") else 0.8)
+        if u.get("linked"):
+            continue
+        g.add((n, RDF.type, _CLASS.get(u["type"] or "", ORG.OrganizationalUnit)))
+        g.add((n, RDFS.label, vi(u["name"])))
+        if u["type"]:
+            g.add((n, GOVKG.unitType, concept("unit-type", u["type"])))
+        parent = unit_ref(u["parent"])
+        if parent is not None:
+            top = _CLASS.get(u["type"] or "") == ORG.Organization
+            g.add((n, ORG.subOrganizationOf if top else ORG.unitOf, parent))
+        att = unit_ref(u["attached_to"])
+        if att is not None:
+            g.add((n, GOVKG.attachedTo, att))
+        block = unit_ref(u["member_of"])
+        if block is not None:
+            g.add((n, ORG.memberOf, block))
+            mem = URIRef(f"{ID}membership/{u['iri'].rsplit('/', 1)[-1]}--{str(block).rsplit('/', 1)[-1]}")
+            g.add((mem, RDF.type, ORG.Membership))
+            g.add((mem, ORG.member, n))
+            g.add((mem, ORG.organization, block))
+            if ctx.published:
+                g.add((mem, GOVKG.attestedOn, Literal(ctx.published)))
+            evidence(mem, u, 0.8)
+    for p in m["persons"]:
+        n = URIRef(p["iri"])
+        evidence(n, p, 0.85 if p["posts"] else 0.6)
+        g.add((n, RDF.type, FOAF.Person))
+        g.add((n, FOAF.name, vi(p["name"])))
+        g.add((n, RDFS.label, vi(p["name"])))
+        pslug = p["iri"].rsplit("/", 1)[-1]
+        for q in p["posts"]:
+            unit = unit_ref(q["unit"])
+            target = f"{str(unit).rsplit('/', 1)[-1]}-{q['role']}" if unit is not None else q["role"]
+            mem = URIRef(f"{ID}membership/{pslug}--{target}")
+            g.add((mem, RDF.type, ORG.Membership))
+            g.add((mem, ORG.member, n))
+            g.add((mem, ORG.role, concept("role", q["role"])))
+            g.add((mem, RDFS.label, vi(f"{q['title']} {q['unit'] or ''}".strip())))
+            if unit is not None:
+                post = URIRef(f"{ID}post/{target}")
+                g.add((mem, ORG.organization, unit))
+                g.add((mem, GOVKG.post, post))
+                g.add((post, RDF.type, ORG.Post))
+                g.add((post, ORG.postIn, unit))
+                g.add((post, ORG.role, concept("role", q["role"])))
+            if q["former"]:
+                g.add((mem, GOVKG.former, Literal(True)))
+            elif ctx.published:
+                g.add((mem, GOVKG.attestedOn, Literal(ctx.published)))
+            if q["concurrent"]:
+                g.add((mem, GOVKG.concurrent, Literal(True)))
+            evidence(mem, p, 0.8 if unit is not None else 0.6)
+    for d in m["documents"]:
+        n = URIRef(d["iri"])
+        evidence(n, d, 0.95 if d["symbol"] else 0.75)
+        g.add((n, RDF.type, ELI.LegalResource))
+        if d["symbol"]:
+            g.add((n, ELI.id_local, Literal(d["symbol"])))
+        if d["number"]:
+            g.add((n, GOVKG.documentNumber, Literal(d["number"])))
+        if d["number_as_written"]:
+            g.add((n, GOVKG.numberAsWritten, Literal(d["number_as_written"])))
+        if d["type"]:
+            g.add((n, ELI.type_document, concept("document-type", d["type"])))
+        if d["year"]:
+            g.add((n, GOVKG.documentYear, Literal(str(d["year"]), datatype=XSD.gYear)))
+        if d["date"] and d["date"][0] != "-":
+            g.add((n, ELI.date_document, Literal(d["date"], datatype=XSD.date)))
+        issuer = d["issuer"]
+        if issuer:
+            code = issuer.split("-")[0]
+            if code in ISSUERS or issuer in ISSUERS:
+                g.add((n, GOVKG.issuerCode, Literal(issuer)))
+            name = ISSUERS.get(code, issuer)
+            ref = unit_ref(name) or (URIRef(f"{ID}unit/{slug(name)}") if code in ISSUERS else None)
+            if ref is not None:
+                g.add((n, ELI.passed_by, ref))
+        if d["subject"]:
+            g.add((n, DCTERMS.subject, vi(d["subject"])))
+        if d["title"]:
+            g.add((n, ELI.title, vi(d["title"])))
+    for pr in m["programmes"]:
+        n = URIRef(pr["iri"])
+        evidence(n, pr, 0.75)
+        g.add((n, RDF.type, _PROGRAMME_CLASS[pr["kind"]]))
+        g.add((n, RDFS.label, vi(pr["name"])))
+        if pr["kind"] == "slogan":
+            g.add((n, SDO.text, vi(pr["name"])))
+        if pr["year"]:
+            g.add((n, GOVKG.forYear, Literal(str(pr["year"]), datatype=XSD.gYear)))
+    for e in m["events"]:
+        _event(g, e, ctx, unit_ref, evidence)
+    return ds
+
+
+def _event(g: Any, e: dict[str, Any], ctx: LinkContext, unit_ref: Any, evidence: Any) -> None:
+    n = URIRef(e["iri"])
+    evidence(n, e, 0.7)
+    if e["type"] == "historical":
+        g.add((n, RDF.type, GOVKG.HistoricalEvent))
+        g.add((n, RDFS.label, vi(e["label"] or "")))
+        if e["date"]:
+            g.add((n, SDO.startDate, Literal(e["date"], datatype=XSD.date)))
+        ann = e.get("anniversary") or {}
+        if ann.get("date") and ann.get("number"):
+            a = URIRef(f"{ID}event/{ann['date']}-ky-niem-{ann['number']}-nam-{str(n).rsplit('/', 1)[-1][11:]}")
+            g.add((a, RDF.type, GOVKG.Anniversary))
+            g.add((a, SDO.startDate, Literal(ann["date"], datatype=XSD.date)))
+            g.add((a, GOVKG.anniversaryNumber, Literal(ann["number"], datatype=XSD.positiveInteger)))
+            g.add((a, GOVKG.commemorates, n))
+            g.add((a, RDFS.label, vi(f"Kỷ niệm {ann['number']} năm {e['label'] or ''}".strip())))
+            evidence(a, e, 0.7)
+        return
+    g.add((n, RDF.type, SDO.Event))
+    g.add((n, RDF.type, PROV.Activity))
+    g.add((n, GOVKG.eventType, concept("event-type", e["type"])))
+    g.add((n, RDFS.label, vi(" ".join(x for x in (e["text"], e["date"] or "") if x))))
+    if e["date"] and e["date"][0] != "-":
+        g.add((n, SDO.startDate, Literal(e["date"], datatype=XSD.date)))
+    if e["until"] and e["until"][0] != "-":
+        g.add((n, SDO.endDate, Literal(e["until"], datatype=XSD.date)))
+    if e["place"]:
+        g.add((n, SDO.location, vi(e["place"])))
+
+    def associate(agent: URIRef, role: str) -> None:
+        a = BNode()
+        g.add((n, PROV.qualifiedAssociation, a))
+        g.add((a, RDF.type, PROV.Association))
+        g.add((a, PROV.agent, agent))
+        g.add((a, PROV.hadRole, concept("participant-role", role)))
+        g.add((n, PROV.wasAssociatedWith, agent))
+
+    for o in e["organisers"]:
+        ref = unit_ref(o)
+        if ref is not None:
+            g.add((n, SDO.organizer, ref))
+            associate(ref, "organiser")
+    for o in e["co_organisers"]:
+        ref = unit_ref(o)
+        if ref is not None:
+            g.add((n, SDO.organizer, ref))
+            associate(ref, "co-organiser")
+    for p in e["participants"]:
+        ref = unit_ref(p["name"])
+        if ref is None and fold(p["name"]) in ctx.person_iris:
+            ref = URIRef(ctx.person_iris[fold(p["name"])])
+        if ref is not None:
+            associate(ref, p["role"])
+    for d in e["documents"]:
+        if d in ctx.doc_iris:
+            g.add((n, GOVKG.implements, URIRef(ctx.doc_iris[d])))
+    for d in e["cites"]:
+        if d in ctx.doc_iris:
+            g.add((n, GOVKG.cites, URIRef(ctx.doc_iris[d])))
+    for pr in e["programmes"]:
+        if pr in ctx.programme_iris:
+            g.add((n, GOVKG.concerns, URIRef(ctx.programme_iris[pr])))

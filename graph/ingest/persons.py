@@ -1,0 +1,233 @@
+"""Persons and their posts, in the patterns of DOMAIN.md §2.3.
+
+- title then name: ``Bộ trưởng Bộ Y tế Nguyễn Thanh Long``; titles joined by `` - ``
+  (``Phó Thủ tướng - Bộ trưởng Bộ Ngoại giao Bùi Thanh Sơn``);
+- name then titles after a dash or commas: ``ông Lưu Xuân Thủy - Vụ trưởng Vụ Dân tộc thiểu số``,
+  ``ông Nguyễn Thái Bình, Chánh Văn phòng Bộ, Khối trưởng khối thi đua``;
+- one title over a list: ``các Phó Thủ tướng Chính phủ: Lê Minh Khái, Vũ Đức Đam, Lê Văn Thành``;
+- ``nguyên`` (former) and ``kiêm`` (concurrently) before a title; honorifics ông, bà, đồng chí and military or
+  academic ranks before a name; names of two to four syllables.
+
+A name is taken only with a title or an honorific beside it, so photo credits and bylines are not persons.
+A title whose unit is left implied gets it from the article: Thủ tướng → Chính phủ; Chủ nhiệm → the body the
+article is about (``home``), and a bare "Bí thư Chi bộ" → the cell of the unit of the person's other post.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from graph.ingest.lexicon import (
+    CANONICAL_TITLE,
+    HEADS_RE,
+    HONORIFIC_RE,
+    NOT_NAMES,
+    SURNAMES,
+    TITLE_RE,
+    TITLE_START_RE,
+    is_syllable,
+)
+from graph.ingest.units import UnitMention
+from graph.iri import slug
+from graph.text import fold
+
+_SYL = re.compile(r"[^\W\d_]+")
+_ROLE_FIX = {"bo-truong-chu-nhiem": "chu-nhiem", "thu-truong-pho-chu-nhiem": "pho-chu-nhiem",
+             "pho-vu-truong-phu-trach": "pho-vu-truong", "bi-thu-dang-bo": "bi-thu-dang-uy",
+             "bi-thu-t-u-dang": "bi-thu-trung-uong-dang"}
+_HOME_TITLES = ("chu-nhiem", "pho-chu-nhiem", "pho-chu-nhiem-thuong-truc")
+
+
+@dataclass
+class Post:
+    title: str
+    role: str
+    unit: str | None = None
+    former: bool = False
+    concurrent: bool = False
+    implied: bool = False  # the unit was not written beside the title
+    start: int = 0
+    end: int = 0
+
+
+@dataclass
+class PersonMention:
+    start: int
+    end: int
+    name: str
+    name_start: int
+    name_end: int
+    posts: list[Post] = field(default_factory=list)
+    honorific: str | None = None
+
+
+def role_slug(title: str, unit: str | None) -> str:
+    r = slug(title)
+    r = _ROLE_FIX.get(r, r)
+    if unit and unit.startswith("Hội đồng") and r in ("chu-tich", "pho-chu-tich", "uy-vien"):
+        r = f"{r}-hoi-dong"
+    if unit and unit.startswith(("Tỉnh ủy", "Tỉnh uỷ")) and r == "bi-thu":
+        r = "bi-thu-tinh-uy"
+    return r
+
+
+class _Scanner:
+    def __init__(self, text: str, units: list[UnitMention], home: str | None) -> None:
+        self.text, self.home = text, home
+        self.unit_at = {u.start: u for u in units}
+        self.unit_spans = [(u.start, u.end) for u in units]
+
+    def skip(self, pos: int) -> int:
+        while pos < len(self.text) and self.text[pos] == " ":
+            pos += 1
+        return pos
+
+    def in_unit(self, pos: int) -> bool:
+        return any(a <= pos < b for a, b in self.unit_spans)
+
+    def chain(self, pos: int) -> tuple[list[Post], int]:
+        """Titles from ``pos``: [nguyên|kiêm] TITLE [UNIT] joined by " - ", ", ", " kiêm "."""
+        posts: list[Post] = []
+        t = self.text
+        while True:
+            p = self.skip(pos)
+            mod = re.compile(r"(nguyên|kiêm|Nguyên|Kiêm)\s+").match(t, p)
+            former = bool(mod and mod.group(1).lower() == "nguyên")
+            concurrent = bool(mod and mod.group(1).lower() == "kiêm")
+            q = mod.end() if mod else p
+            m = TITLE_RE.match(t, q)
+            if not m or self.in_unit(q):
+                break
+            title = CANONICAL_TITLE.get(fold(m.group(0)), m.group(0))
+            end = m.end()
+            bo = re.compile(r"\s+(Bộ|Sở|Cục|Vụ|Ban|Tỉnh ủy|Tổng cục)(?=[,.;:]|\s+[a-zđ]|$)").match(t, end)
+            base = title
+            if bo and self.unit_at.get(self.skip(end)) is None:
+                title, end = f"{title} {bo.group(1)}", bo.end()
+            tr = re.compile(r"\s+Thường trực(?!\w)").match(t, end)
+            if tr and "Thường trực" not in title:
+                title, end = title + " Thường trực", tr.end()
+            u = self.unit_at.get(self.skip(end))
+            unit = None
+            if u is not None and base == title:
+                unit, end = u.name, u.end
+            elif base != title and self.home and self.home.startswith(title[len(base) + 1:]):
+                unit = self.home
+            posts.append(Post(title, role_slug(base, unit), unit, former, concurrent, unit is None, q, end))
+            pos = end
+            sep = re.compile(r"\s*[-–,]\s*|\s+(?=kiêm\s)").match(t, pos)
+            if not sep:
+                break
+            nxt = sep.end()
+            if not (TITLE_RE.match(t, nxt) or re.compile(r"(?:nguyên|kiêm)\s+").match(t, nxt)):
+                break
+            pos = nxt
+        return posts, pos
+
+    def name(self, pos: int) -> tuple[int, int] | None:
+        t, p = self.text, self.skip(pos)
+        syls: list[tuple[int, int]] = []
+        while len(syls) < 4:
+            m = _SYL.match(t, p)
+            if not m or not is_syllable(m.group(0)) or (not syls and m.group(0) in NOT_NAMES) or HEADS_RE.match(t, p) or TITLE_START_RE.match(t, p) \
+                    or self.in_unit(p):
+                break
+            syls.append((m.start(), m.end()))
+            if m.end() < len(t) and t[m.end()] == " ":
+                p = m.end() + 1
+            else:
+                break
+        if len(syls) < 2:
+            return None
+        return syls[0][0], syls[-1][1]
+
+    def implied(self, posts: list[Post]) -> None:
+        for p in posts:
+            if p.unit is not None:
+                continue
+            if p.role in ("thu-tuong", "pho-thu-tuong", "pho-thu-tuong-thuong-truc"):
+                p.unit = "Chính phủ"
+            elif p.role == "tong-bi-thu":
+                p.unit = "Ban Chấp hành Trung ương Đảng"
+            elif p.role in _HOME_TITLES and self.home in ("Văn phòng Chính phủ", "Ủy ban Dân tộc"):
+                p.unit = self.home
+            elif p.role in ("bi-thu-chi-bo", "pho-bi-thu-chi-bo"):
+                sib = next((q.unit for q in posts if q.unit and q is not p and not q.unit.startswith("Chi bộ")), None)
+                if sib:
+                    p.unit = f"Chi bộ {sib}"
+
+
+def find_persons(text: str, units: list[UnitMention], home: str | None = None) -> list[PersonMention]:
+    """Person mentions of a normalised text, in order."""
+    sc = _Scanner(text, units, home)
+    out: list[PersonMention] = []
+    used: list[tuple[int, int]] = []
+
+    def free(a: int, b: int) -> bool:
+        return not any(a < y and x < b for x, y in used)
+
+    for m in TITLE_RE.finditer(text):
+        if not free(m.start(), m.end()) or sc.in_unit(m.start()):
+            continue
+        start = m.start()
+        mod = re.search(r"(?:nguyên|kiêm)\s+$", text[max(0, start - 8):start])
+        if mod:
+            start -= len(mod.group(0))
+        posts, end = sc.chain(start)
+        if not posts:
+            continue
+        is_list = bool(re.search(r"(?:các|Các)\s+$", text[max(0, start - 5):start]))
+        p = sc.skip(end)
+        if is_list and p < len(text) and text[p] == ":":
+            p = sc.skip(p + 1)
+        names: list[tuple[int, int]] = []
+        while True:
+            nm = sc.name(p)
+            if nm is None:
+                break
+            names.append(nm)
+            if not is_list:
+                break
+            sep = re.compile(r"\s*(?:,|và|,\s*và)\s+").match(text, nm[1])
+            if not sep:
+                break
+            p = sep.end()
+        for a, b in names:
+            more: list[Post] = []
+            e2 = b
+            sep = re.compile(r"\s*(?:,|-|–|\()\s*").match(text, b)
+            if sep and not is_list:
+                more, e2 = sc.chain(sep.end())
+                if not more:
+                    e2 = b
+            allposts = [Post(**vars(x)) for x in posts] + more
+            sc.implied(allposts)
+            hon = HONORIFIC_RE.search(text[max(0, start - 20):start])
+            out.append(PersonMention(start if (a, b) == names[0] else a, max(e2, b), text[a:b], a, b, allposts,
+                                     hon.group(0).strip() if hon else None))
+            used.append((start, max(e2, b)))
+    # name first, with an honorific or a title after it
+    for m in re.finditer(r"(?<!\w)[^\W\d_]", text):
+        if not m.group(0).isupper():
+            continue
+        nm = sc.name(m.start())
+        if nm is None or not free(*nm):
+            continue
+        a, b = nm
+        hon = HONORIFIC_RE.search(text[max(0, a - 20):a])
+        first = text[a:b].split()[0]
+        sep = re.compile(r"\s*(?:,|-|–|\()\s*").match(text, b)
+        posts, e = ([], b)
+        if sep:
+            posts, e = sc.chain(sep.end())
+            if not posts:
+                e = b
+        if not hon and not (posts and first in SURNAMES):
+            continue
+        sc.implied(posts)
+        out.append(PersonMention(a - (len(hon.group(0)) if hon else 0), max(e, b), text[a:b], a, b, posts,
+                                 hon.group(0).strip() if hon else None))
+        used.append((a, max(e, b)))
+    out.sort(key=lambda p: p.start)
+    return out

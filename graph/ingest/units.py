@@ -1,0 +1,269 @@
+"""Units in an article: known names from the gazetteer, and names built on a head word (DOMAIN.md §2, §5.4).
+
+Head words: Bộ, Vụ, Cục, Tổng cục, Ủy ban, Ban, Sở, Chi bộ, Đảng bộ, Đảng ủy, Khối thi đua, Cụm thi đua,
+Hội đồng, Văn phòng, Thanh tra, ... A name runs from its head over capitalised words and the lower-case words
+that continue it ("Cục Kiểm soát thủ tục hành chính"), stopping at punctuation, verbs and function words, a new
+head, a title or a person's name.  "A, B và C" after a comma joins the name when it reads as one
+("Vụ Công tác Quốc hội, Địa phương và Đoàn thể").  The parent comes from "thuộc"/"của", from a following
+higher body after a comma ("Vụ Tuyên truyền, Ủy ban Dân tộc"), from a trailing abbreviation
+("... khen thưởng VPCP") or, later, from the article's context.  Party cells name their unit
+("Chi bộ Vụ I") and coordinated cells are expanded ("Chi bộ các Vụ: Vụ I, Vụ ...").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from graph.ingest.gazetteer import Gazetteer, UnitEntry, key
+from graph.ingest.lexicon import HEAD_TYPES, HEADS_RE, STOP_WORDS, TITLE_START_RE, is_cap, is_name_start
+
+_TOKEN = re.compile(r"[\w&]+(?:\.[\w]+)*|[^\w\s]")
+_ROMAN = re.compile(r"^(?:I|II|III|IV|V|VI|VII|VIII|IX|X)$")
+_PLACE = {"tỉnh", "thành", "phố", "huyện", "quận", "xã", "phường", "thị"}
+PARTY_HEADS = ("Chi bộ", "Đảng bộ", "Đảng ủy", "Đảng uỷ")
+
+
+@dataclass
+class UnitMention:
+    start: int
+    end: int
+    name: str
+    unit_type: str | None = None
+    parent: str | None = None
+    parent_explicit: bool = False
+    entry: UnitEntry | None = None
+    attached_to: str | None = None
+    member_of: str | None = None
+    level: int = 3
+
+    @property
+    def key(self) -> str:
+        return key(self.name)
+
+
+def level_of(name: str, entry: UnitEntry | None) -> int:
+    if entry is not None and entry.top_level:
+        return 0 if entry.unit_type in ("chinh-phu", "quoc-hoi") else 1
+    head = next((h for h in HEAD_TYPES if name.startswith(h)), "")
+    if head in ("Bộ", "Ủy ban nhân dân", "UBND", "Tỉnh ủy", "Thành ủy", "Ủy ban"):
+        return 1
+    if head == "Tổng cục":
+        return 2
+    if head == "Phòng":
+        return 4
+    return 3
+
+
+def _canon(name: str) -> str:
+    name = re.sub(r"\s*[-–]\s*", " - ", name.strip(" ,-–"))
+    m = re.match(r"(?i)(khối|cụm) thi đua (?:số )?(\d+)$", name)
+    if m:
+        return f"{m.group(1).capitalize()} thi đua {m.group(2)}"
+    return re.sub(r"^Uỷ", "Ủy", name)
+
+
+def _extend(text: str, pos: int, limit: int, head: str) -> int:
+    """The end of a name whose head ends at ``pos``."""
+    toks = [(m.group(0), m.start() + pos, m.end() + pos) for m in _TOKEN.finditer(text[pos:limit])]
+    end, i, lower_run, n, caps_after_place = pos, 0, 0, 0, -99
+    numbered = head.lower() in ("khối thi đua", "cụm thi đua", "phòng", "khối", "cụm")
+    while i < len(toks):
+        w, s, e = toks[i]
+        nxt = toks[i + 1][0] if i + 1 < len(toks) else ""
+        if n == 0:
+            if w == "số" and numbered and nxt.isdigit():
+                end, i, n = toks[i + 1][2], i + 2, 1
+                break
+            if w.isdigit() and numbered:
+                end, n = e, 1
+                break
+            if not (is_cap(w) or _ROMAN.match(w)) or HEADS_RE.match(text, s) or TITLE_START_RE.match(text, s):
+                return pos
+            end, n, i = e, 1, i + 1
+            continue
+        if _ROMAN.match(w) and n == 1:
+            end, i = e, i + 1
+            continue
+        if is_cap(w):
+            if HEADS_RE.match(text, s) or TITLE_START_RE.match(text, s) or (
+                    (lower_run or caps_after_place >= 2) and is_name_start(toks, i)):
+                break
+            caps_after_place += 1
+            if re.fullmatch(r"[A-ZĐ]{2,}\d*", w):
+                break  # a trailing abbreviation names the parent
+            end, lower_run, n, i = e, 0, n + 1, i + 1
+            continue
+        if w in ("-", "–") and i + 1 < len(toks) and is_cap(nxt) and not HEADS_RE.match(text, toks[i + 1][1]) \
+                and not TITLE_START_RE.match(text, toks[i + 1][1]):
+            i += 1
+            continue
+        if w.islower() and w.isalpha():
+            if w in _PLACE and i + 1 < len(toks) and (is_cap(nxt) or nxt in _PLACE):
+                i, caps_after_place = i + 1, 0
+                continue
+            if w == "và":
+                if i + 1 < len(toks) and (is_cap(nxt) or (nxt.islower() and nxt not in STOP_WORDS)) \
+                        and not HEADS_RE.match(text, toks[i + 1][1]) and nxt not in ("các", "những"):
+                    i += 1
+                    continue
+                break
+            if w in STOP_WORDS or f"{w} {nxt}" in STOP_WORDS or lower_run >= 7:
+                break
+            end, lower_run, n, i = e, lower_run + 1, n + 1, i + 1
+            continue
+        break
+    return end if n else pos
+
+
+def _comma_join(text: str, end: int, limit: int) -> int:
+    """Extend over ", B và C" when the words read as one name ("Bộ Văn hóa, Thể thao và Du lịch")."""
+    m = re.match(r",\s+", text[end:limit])
+    if not m:
+        return end
+    start = end + m.end()
+    if HEADS_RE.match(text, start) or TITLE_START_RE.match(text, start):
+        return end
+    words = [(w.group(0), start + w.start(), start + w.end())
+             for w in re.finditer(r"[^\s,.;:()\"“”]+", text[start:limit])]
+    stop = re.search(r"[,.;:()\"“”]", text[start:limit])
+    cut = start + stop.start() if stop else limit
+    words = [w for w in words if w[2] <= cut]
+    if not words or not is_cap(words[0][0]):
+        return end
+    seen_va, last, lower_run = False, end, 0
+    for k, (w, _, e) in enumerate(words):
+        nxt = words[k + 1][0] if k + 1 < len(words) else ""
+        if w == "và":
+            if seen_va or not is_cap(nxt):
+                break
+            seen_va = True
+            continue
+        if is_cap(w):
+            if k and (HEADS_RE.match(text, words[k][1]) or TITLE_START_RE.match(text, words[k][1])):
+                break
+            lower_run, last = 0, e
+            continue
+        if w in STOP_WORDS or f"{w} {nxt}" in STOP_WORDS or lower_run >= 2:
+            break
+        lower_run, last = lower_run + 1, e
+    return last if seen_va and last > end else end
+
+
+def find_units(text: str, gaz: Gazetteer) -> list[UnitMention]:
+    """Unit mentions of a normalised text, in order, not overlapping."""
+    cands: list[UnitMention] = []
+    for s, e, entries in gaz.find(text):
+        entry = entries[0]
+        name = entry.name if entry.top_level else _canon(text[s:e])
+        cands.append(UnitMention(s, e, name, entry.unit_type, entry.parent if entry.top_level else None, False,
+                                 entry))
+    for m in HEADS_RE.finditer(text):
+        s, head = m.start(), m.group(0)
+        if head in PARTY_HEADS or head == "Đảng uỷ":
+            continue
+        limit = _line_end(text, s)
+        e = _extend(text, m.end(), limit, head)
+        if e == m.end():
+            continue
+        e = _comma_join(text, e, limit)
+        name = _canon(text[s:e])
+        found = [f for f in gaz.lookup(name) if f.top_level]
+        cands.append(UnitMention(s, e, found[0].name if found else name, HEAD_TYPES.get(head.replace("Uỷ", "Ủy")),
+                                 found[0].parent if found else None, False, found[0] if found else None))
+    # longest first; at equal spans the known entry; a known name is not stretched over lower-case words
+    known = {u.start: u for u in cands if u.entry is not None}
+    for u in cands:
+        k = known.get(u.start)
+        if k is not None and u.entry is None and u.end > k.end and not re.match(
+                r"\s*(?:,\s*)?(?:tỉnh|thành phố|huyện|xã|[A-ZĐ])", text[k.end:u.end]):
+            u.end = -1
+    cands = [u for u in cands if u.end > 0]
+    cands.sort(key=lambda u: (u.start, -(u.end - u.start), u.entry is None))
+    out: list[UnitMention] = []
+    for u in cands:
+        if out and u.start < out[-1].end:
+            continue
+        out.append(u)
+    out.sort(key=lambda u: u.start)
+    out = _party(text, out)
+    for u in out:
+        u.level = level_of(u.name, u.entry)
+    _parents(text, out, gaz)
+    _blocks(text, out)
+    return out
+
+
+def _line_end(text: str, s: int) -> int:
+    e = text.find("\n", s)
+    return len(text) if e < 0 else e
+
+
+def _party(text: str, units: list[UnitMention]) -> list[UnitMention]:
+    """Party cells: "Chi bộ <unit>", and "Chi bộ các Vụ: <unit>, <unit>" expanded."""
+    out = list(units)
+    for m in re.finditer(r"(Chi bộ|Đảng bộ|Đảng [uủ]ỷ?)\s+(các\s+\w+\s*:?\s*)?", text):
+        head = "Đảng ủy" if m.group(1).startswith("Đảng u") or m.group(1).startswith("Đảng ủ") else m.group(1)
+        following = [u for u in units if u.start >= m.end()]
+        if not following or following[0].start != m.end():
+            continue
+        targets = [following[0]]
+        if m.group(2):
+            k = 1
+            while k < len(following):
+                gap = text[targets[-1].end: following[k].start]
+                if not re.fullmatch(r"\s*(?:,|và|,\s*và)\s*", gap):
+                    break
+                targets.append(following[k])
+                k += 1
+        for t in targets:
+            start = m.start() if t is targets[0] else t.start
+            out.append(UnitMention(start, t.end, f"{head} {t.name}", "chi-bo" if head == "Chi bộ" else "dang-bo",
+                                   None, False, None, attached_to=t.name))
+    out.sort(key=lambda u: (u.start, -(u.end - u.start)))
+    return out
+
+
+def _parents(text: str, units: list[UnitMention], gaz: Gazetteer) -> None:
+    for i, u in enumerate(units):
+        if u.parent_explicit:
+            continue
+        rest = text[u.end: u.end + 40]
+        abbr = re.match(r"\s+([A-ZĐ]{2,}\d*)\b", rest)
+        if abbr and u.entry is None and u.attached_to is None:
+            found = gaz.lookup(abbr.group(1))
+            if found and found[0].top_level:
+                u.parent, u.parent_explicit = found[0].name, True
+                continue
+        nxt = next((v for v in units[i + 1:] if v.start >= u.end and v.attached_to is None), None)
+        if nxt is None:
+            continue
+        gap = text[u.end: nxt.start]
+        if re.fullmatch(r"\s+(?:trực thuộc|thuộc|của)\s+", gap) and (nxt.level < u.level or u.unit_type in (
+                "khoi-thi-dua", "cum-thi-dua", "hoi-dong")):
+            u.parent, u.parent_explicit = nxt.name, True
+        elif re.fullmatch(r"\s*,\s*", gap) and nxt.level < u.level and u.level >= 2 and u.attached_to is None:
+            u.parent, u.parent_explicit = nxt.name, True
+
+
+def _blocks(text: str, units: list[UnitMention]) -> None:
+    """Members listed after a block: "Khối thi đua 3 của VPCP gồm: A, B, C"."""
+    for i, u in enumerate(units):
+        if u.unit_type not in ("khoi-thi-dua", "cum-thi-dua"):
+            continue
+        m = re.compile(r"[^.\n:]{0,60}?\s(?:gồm|gồm có|bao gồm)\s*:?\s*").match(text, u.end)
+        if not m:
+            continue
+        pos = m.end()
+        for v in units[i + 1:]:
+            if v.start < pos:
+                continue
+            if v.start != pos:
+                break
+            v.member_of = u.name
+            if not v.parent_explicit and u.parent:
+                v.parent = u.parent
+            sep = re.compile(r"\s*(?:,|và|;)\s*").match(text, v.end)
+            if not sep:
+                break
+            pos = sep.end()
