@@ -39,6 +39,10 @@ class Setting:
 
 SETTINGS: list[Setting] = [
     Setting("STORE", "", "Store directory (default ~/.local/share/govkg/store); also --store."),
+    Setting("RELEASES_DIR", "", "Directory of the releases that `govkg release` writes and the server offers "
+            "(default ~/.local/share/govkg/releases); also --out."),
+    Setting("PUBLIC_URL", "", "Public address of the server, used in the dataset description's download links "
+            "(default: the address of each request)."),
 ]
 
 

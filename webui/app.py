@@ -22,6 +22,7 @@ BLUEPRINTS: list[str] = [
     "webui.pages",  # the viewer: home, lists, timeline, relationships, as-of (issue 4)
     "webui.search",
     "webui.entities",
+    "webui.dataset",  # /.well-known/void, /releases/, /dumps/latest.* (issue 9)
 ]
 
 SECURITY_HEADERS = {
