@@ -7,7 +7,6 @@ browsers) takes its configuration from :func:`editor_config`, a template global 
 
 from __future__ import annotations
 
-import importlib
 from datetime import date
 from typing import Any
 
@@ -127,13 +126,14 @@ def asof() -> ResponseReturnValue:
     data: dict[str, Any] = {"unit": unit, "date": day.isoformat(), "available": True, "chart": None,
                             "holders": None, "units": browse.listing(store, "unit", lang)}
     try:
-        mod = importlib.import_module("graph.asof")
-    except ImportError:
+        from graph import asof as asof_data
+    except ImportError:  # pragma: no cover - graph.asof is part of the project; kept for partial checkouts
         data["available"] = False
-        mod = None
-    if mod is not None and unit:
-        data["chart"] = _plain(mod.org_chart(store, unit, day))
-        data["holders"] = _plain(mod.post_holders(store, unit, day))
+    else:
+        if unit:
+            chart = asof_data.org_chart(store, unit, day)
+            data["chart"] = chart.to_dict() if chart is not None else None
+            data["holders"] = [_plain(h) for h in asof_data.post_holders(store, unit, day)]
     return render.page_or_json("asof.html", data)
 
 
