@@ -43,6 +43,28 @@ SETTINGS: list[Setting] = [
             "(default ~/.local/share/govkg/releases); also --out."),
     Setting("PUBLIC_URL", "", "Public address of the server, used in the dataset description's download links "
             "(default: the address of each request)."),
+    # The SPARQL endpoint (issue 3): limits and dataset rule, documented in the README's settings table.
+    Setting("UNION_DEFAULT_GRAPH", True, "Queries without FROM or GRAPH see the union of all graphs; off: the "
+            "standard SPARQL dataset rules exactly."),
+    Setting("QUERY_TIMEOUT_S", 30.0, "Wall-clock limit of one query in seconds (hard maximum 60); a query past "
+            "it is stopped (its worker process killed) and answered 503."),
+    Setting("MAX_ROWS", 10000, "Most rows (or triples) in one answer; a longer answer is cut there and marked "
+            "with the header X-Result-Truncated: true."),
+    Setting("MAX_QUERY_BYTES", 1048576, "Largest query or update request body in bytes (else 413)."),
+    Setting("MAX_UPLOAD_BYTES", 10485760, "Largest Graph Store Protocol upload in bytes (else 413)."),
+    Setting("MAX_URL_BYTES", 16384, "Longest request target (path and query string) in bytes (else 414)."),
+    Setting("MAX_NESTING", 100, "Deepest nesting of brackets, braces and parentheses in a query or update "
+            "(else 400); checked before the engine sees the text."),
+    Setting("MAX_OPERATORS", 2000, "Most operators (UNION, OPTIONAL, &&, |, / ...) in a query or update "
+            "(else 400); the engine crashes on very long chains."),
+    Setting("CLIENT_CONCURRENCY", 2, "Queries one client (address and User-Agent) may run at once; more get "
+            "429 with Retry-After."),
+    Setting("QUERY_WORKERS", 3, "Query worker processes (each opens the latest snapshot read-only)."),
+    Setting("WORKER_MEMORY_MB", 2048, "Address-space limit of each query worker process in MiB (0: none)."),
+    Setting("THREADS", 16, "Request threads of the server process (govkg serve)."),
+    Setting("CORS_ORIGIN", "*", "Access-Control-Allow-Origin for reads ('' turns CORS off)."),
+    Setting("TOKENS_FILE", "", "Where the hashes of API tokens are kept (default: STORE.tokens.json beside "
+            "the store directory)."),
 ]
 
 
