@@ -1,0 +1,371 @@
+"""The evaluator: each constraint of each shape as one SPARQL query over the data, at the engine's speed.
+
+Queries return only the value nodes that may violate (the rest never leave the engine); the few constraints
+whose exact meaning depends on Python's literal semantics (datatype, ranges, lessThan, pattern) are decided
+on those candidates by :mod:`graph.shacl.checks`, exactly as pySHACL decides them.  Shape-valued constraints
+(``sh:node``, ``sh:not``, ``sh:and``, ``sh:or``, ``sh:xone``, ``sh:qualifiedValueShape``) evaluate the shapes
+they name on the value nodes, described as a SPARQL pattern (:class:`PathFocus`), never one node at a time.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from typing import Protocol
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SH, XSD
+from rdflib.term import Node
+
+from graph.shacl import checks
+from graph.shacl.focus import Focus, PathFocus, Tests, in_list, term, values_pattern
+from graph.shacl.messages import generic_message
+from graph.shacl.paths import to_sparql
+from graph.shacl.results import Result
+from graph.shacl.shapes import Constraint, Shape, ShapesModel
+
+#: Lexical forms that both rdflib and Oxigraph certainly read as valid, per datatype.
+_SAFE_LEXICAL = {
+    XSD.integer: r"^[+-]?[0-9]+$",
+    XSD.decimal: r"^[+-]?[0-9]+(\\.[0-9]+)?$",
+    XSD.boolean: r"^(true|false)$",
+    XSD.date: r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+    XSD.dateTime: r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?$",
+    XSD.gYear: r"^[0-9]{4}$",
+}
+_RANGE = {SH.minInclusive: ">=", SH.minExclusive: ">", SH.maxInclusive: "<=", SH.maxExclusive: "<"}
+_COMPONENT = {
+    SH["class"]: SH.ClassConstraintComponent,
+    SH.datatype: SH.DatatypeConstraintComponent,
+    SH.nodeKind: SH.NodeKindConstraintComponent,
+    SH.minCount: SH.MinCountConstraintComponent,
+    SH.maxCount: SH.MaxCountConstraintComponent,
+    SH.minLength: SH.MinLengthConstraintComponent,
+    SH.maxLength: SH.MaxLengthConstraintComponent,
+    SH.pattern: SH.PatternConstraintComponent,
+    SH.languageIn: SH.LanguageInConstraintComponent,
+    SH.uniqueLang: SH.UniqueLangConstraintComponent,
+    SH["in"]: SH.InConstraintComponent,
+    SH.hasValue: SH.HasValueConstraintComponent,
+    SH.minInclusive: SH.MinInclusiveConstraintComponent,
+    SH.minExclusive: SH.MinExclusiveConstraintComponent,
+    SH.maxInclusive: SH.MaxInclusiveConstraintComponent,
+    SH.maxExclusive: SH.MaxExclusiveConstraintComponent,
+    SH.lessThan: SH.LessThanConstraintComponent,
+    SH.lessThanOrEquals: SH.LessThanOrEqualsConstraintComponent,
+    SH.equals: SH.EqualsConstraintComponent,
+    SH.disjoint: SH.DisjointConstraintComponent,
+    SH.node: SH.NodeConstraintComponent,
+    SH["not"]: SH.NotConstraintComponent,
+    SH["and"]: SH.AndConstraintComponent,
+    SH["or"]: SH.OrConstraintComponent,
+    SH.xone: SH.XoneConstraintComponent,
+    SH.closed: SH.ClosedConstraintComponent,
+}
+_NODE_KINDS = {
+    SH.IRI: ("iri",),
+    SH.BlankNode: ("blank",),
+    SH.Literal: ("literal",),
+    SH.BlankNodeOrIRI: ("blank", "iri"),
+    SH.BlankNodeOrLiteral: ("blank", "literal"),
+    SH.IRIOrLiteral: ("iri", "literal"),
+}
+
+
+class Source(Protocol):
+    """Where queries run: the store, or an in-memory overlay.  Rows hold rdflib terms (blank nodes restored)."""
+
+    skolem: bool
+
+    def select(self, sparql: str) -> list[dict[str, Node]]: ...
+
+
+class Unsupported(Exception):
+    """A shape this engine does not compile; the caller hands it to pySHACL."""
+
+
+def unsupported_reason(model: ShapesModel, root: Node) -> str | None:
+    """Why ``root`` (with everything it references) must go to pySHACL, or ``None``."""
+    if model.recursive(root):
+        return "recursive shape"
+    for n in model.closure(root):
+        s = model[n]
+        if s.foreign:
+            return f"{n} uses {', '.join(str(f) for f in s.foreign)}"
+        for c in s.constraints:
+            if c.param == SH.qualifiedValueShape and (c.value not in model.shapes or bool(c.items[2].value)):  # type: ignore[union-attr]
+                return "sh:qualifiedValueShapesDisjoint"
+            if c.param in (SH.lessThan, SH.lessThanOrEquals, SH.equals, SH.disjoint) and not isinstance(
+                c.value, URIRef
+            ):
+                return f"{c.param} with a non-IRI value"
+            if c.param in (SH.node, SH["not"]) and c.value not in model.shapes:
+                return f"{c.param} names an unknown shape"
+    return None
+
+
+class Evaluator:
+    """Validates shapes of one :class:`ShapesModel` on one :class:`Source`; immutable after construction."""
+
+    def __init__(self, model: ShapesModel, source: Source, subclasses: Mapping[Node, frozenset[Node]]) -> None:
+        self.model = model
+        self.source = source
+        self.subclasses = subclasses
+        self.t = Tests(source.skolem)
+
+    # --- shapes --------------------------------------------------------------------------------------
+
+    def shape(self, shape: Shape, focus: Focus) -> list[Result]:
+        """Every result of ``shape`` (and its property shapes) on the nodes of ``focus``."""
+        if shape.deactivated:
+            return []
+        out: list[Result] = []
+        for c in shape.constraints:
+            out += self.constraint(shape, c, focus)
+        for p in shape.properties:
+            out += self.shape(self.model[p], focus)
+        return out
+
+    def failing(self, node: Node, focus: Focus) -> set[Node]:
+        """The nodes of ``focus`` that do not conform to shape ``node``."""
+        return {r.focus for r in self.shape(self.model[node], focus)}
+
+    # --- constraints ---------------------------------------------------------------------------------
+
+    def _result(self, shape: Shape, c: Constraint, focus: Node, value: Node | None, **kw: object) -> Result:
+        comp = kw.pop("component", None) or _COMPONENT[c.param]
+        path = kw.pop("path", shape.sh_path)
+        details = kw.pop("details", ())
+        return Result(
+            focus=focus,
+            path=path,  # type: ignore[arg-type]
+            value=value,
+            component=comp,  # type: ignore[arg-type]
+            shape=shape.node,
+            severity=shape.severity,
+            messages=shape.messages,
+            generic=generic_message(c, shape, focus, value),
+            details=details,  # type: ignore[arg-type]
+        )
+
+    def _pairs(self, shape: Shape, focus: Focus, cond: str = "", extra: str = "") -> list[dict[str, Node]]:
+        q = (
+            f"SELECT DISTINCT ?this ?v {extra} WHERE {{ {focus.pattern('?this', 0)} "
+            f"{values_pattern(shape.path)} {cond} }}"
+        )
+        return self.source.select(q)
+
+    def constraint(self, shape: Shape, c: Constraint, focus: Focus) -> list[Result]:
+        p, t = c.param, self.t
+        res = self._result
+
+        def simple(cond: str) -> list[Result]:
+            return [res(shape, c, r["this"], r["v"]) for r in self._pairs(shape, focus, f"FILTER({cond})")]
+
+        if p == SH["class"]:
+            classes = self.subclasses.get(c.value, frozenset({c.value}))
+            vals = " ".join(term(k) for k in sorted(classes, key=str) if isinstance(k, URIRef))
+            return simple(f"NOT EXISTS {{ ?v <{RDF.type}> ?_c VALUES ?_c {{ {vals} }} }}")
+        if p == SH.datatype:
+            ok = self._datatype_prefilter(c.value)
+            rows = self._pairs(shape, focus, f"FILTER(!({t.is_literal('?v')} && {ok}))")
+            return [res(shape, c, r["this"], r["v"]) for r in rows if not checks.datatype_ok(r["v"], c.value)]
+        if p == SH.nodeKind:
+            kinds = _NODE_KINDS.get(c.value, ())  # type: ignore[call-overload]
+            tests = {"iri": t.is_iri("?v"), "blank": t.is_blank("?v"), "literal": t.is_literal("?v")}
+            ok = " || ".join(tests[k] for k in kinds) or "false"
+            return simple(f"!({ok})")
+        if p in (SH.minCount, SH.maxCount):
+            n = int(c.value)  # type: ignore[call-overload]
+            opt = f"OPTIONAL {{ {values_pattern(shape.path)} }}" if p == SH.minCount else values_pattern(shape.path)
+            op = "<" if p == SH.minCount else ">"
+            q = (
+                f"SELECT ?this WHERE {{ {focus.pattern('?this', 0)} {opt} }} "
+                f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) {op} {n})"
+            )
+            return [res(shape, c, r["this"], None) for r in self.source.select(q)]
+        if p in (SH.minLength, SH.maxLength):
+            n = int(c.value)  # type: ignore[call-overload]
+            if p == SH.minLength and n == 0:
+                return []
+            op = "<" if p == SH.minLength else ">"
+            rows = self._pairs(shape, focus, f"FILTER({t.is_blank('?v')} || STRLEN(STR(?v)) {op} {n})")
+            return [res(shape, c, r["this"], r["v"]) for r in rows if _length_fails(r["v"], n, op)]
+        if p == SH.pattern:
+            flags = self._flags(shape)
+            rows = self._pairs(shape, focus)
+            return [
+                res(shape, c, r["this"], r["v"]) for r in rows if not checks.pattern_ok(r["v"], str(c.value), flags)
+            ]
+        if p == SH.languageIn:
+            langs = {str(x).lower() for x in c.items}
+            if "*" in langs:
+                return simple(f'!({t.is_literal("?v")} && LANG(?v) != "")')
+            lst = ", ".join(f'"{x}"' for x in sorted(langs)) or '""'
+            first = 'LCASE(STRBEFORE(CONCAT(LANG(?v), "-"), "-"))'
+            return simple(
+                f'!({t.is_literal("?v")} && LANG(?v) != "" && (LCASE(LANG(?v)) IN ({lst}) || {first} IN ({lst})))'
+            )
+        if p == SH.uniqueLang:
+            if not (isinstance(c.value, Literal) and c.value.value is True):
+                return []
+            q = (
+                f"SELECT ?this ?l WHERE {{ {focus.pattern('?this', 0)} {values_pattern(shape.path)} "
+                f'FILTER(isLiteral(?v) && LANG(?v) != "") BIND(LCASE(LANG(?v)) AS ?l) }} '
+                f"GROUP BY ?this ?l HAVING (COUNT(DISTINCT ?v) > 1)"
+            )
+            return [res(shape, c, r["this"], None) for r in self.source.select(q)]
+        if p == SH["in"]:
+            cond = " || ".join(f"sameTerm(?v, {term(i)})" for i in c.items) or "false"
+            return simple(f"!({cond})")
+        if p == SH.hasValue:
+            if shape.path is None:
+                q = f"SELECT DISTINCT ?this WHERE {{ {focus.pattern('?this', 0)} FILTER(!sameTerm(?this, {term(c.value)})) }}"
+            else:
+                q = (
+                    f"SELECT DISTINCT ?this WHERE {{ {focus.pattern('?this', 0)} "
+                    f"FILTER NOT EXISTS {{ ?this {to_sparql(shape.path)} ?_hv FILTER(sameTerm(?_hv, {term(c.value)})) }} }}"
+                )
+            return [res(shape, c, r["this"], None) for r in self.source.select(q)]
+        if p in _RANGE:
+            op, bound = _RANGE[p], c.value
+            assert isinstance(bound, Literal)
+            dt = bound.datatype or (RDF.langString if bound.language else XSD.string)
+            ok = f"COALESCE(isLiteral(?v) && DATATYPE(?v) = <{dt}> && ?v {op} {term(bound)}, false)"
+            rows = self._pairs(shape, focus, f"FILTER(!{ok})")
+            return [res(shape, c, r["this"], r["v"]) for r in rows if not checks.range_ok(r["v"], bound, op)]
+        if p in (SH.lessThan, SH.lessThanOrEquals):
+            op = "<" if p == SH.lessThan else "<="
+            ok = (
+                f"COALESCE(isLiteral(?v) && isLiteral(?_o) && DATATYPE(?v) = DATATYPE(?_o) "
+                f"&& DATATYPE(?v) != <{XSD.string}> && DATATYPE(?v) != <{RDF.langString}> && ?v {op} ?_o, false)"
+            )
+            rows = self._pairs(shape, focus, f"?this {term(c.value)} ?_o . FILTER(!{ok})", "?_o")
+            eq = p == SH.lessThanOrEquals
+            return [res(shape, c, r["this"], r["v"]) for r in rows if not checks.less_ok(r["v"], r["_o"], eq)]
+        if p == SH.equals:
+            rows = self._pairs(shape, focus, f"FILTER NOT EXISTS {{ ?this {term(c.value)} ?v }}")
+            q = (
+                f"SELECT DISTINCT ?this ?v WHERE {{ {focus.pattern('?this', 0)} ?this {term(c.value)} ?v . "
+                f"FILTER NOT EXISTS {{ {values_pattern(shape.path, '?this', '?_w')} FILTER(sameTerm(?_w, ?v)) }} }}"
+            )
+            rows += self.source.select(q)
+            return [res(shape, c, r["this"], r["v"]) for r in rows]
+        if p == SH.disjoint:
+            return simple(f"EXISTS {{ ?this {term(c.value)} ?_d FILTER(sameTerm(?_d, ?v)) }}")
+        if p == SH.closed:
+            allowed = {
+                self.model[x].path[1] for x in shape.properties if self.model[x].path and self.model[x].path[0] == "p"
+            }  # type: ignore[index]
+            allowed |= set(c.items)
+            notin = f"FILTER(?_p NOT IN ({in_list(sorted(allowed, key=str))}))" if allowed else ""
+            q = (
+                f"SELECT DISTINCT ?this ?_p ?_o WHERE {{ {focus.pattern('?this', 0)} {values_pattern(shape.path)} "
+                f"?v ?_p ?_o . {notin} FILTER(!(sameTerm(?_p, <{RDF.type}>) && sameTerm(?_o, <{RDFS.Resource}>))) }}"
+            )
+            return [res(shape, c, r["this"], r["_o"], path=r["_p"]) for r in self.source.select(q)]
+        if p in (SH.node, SH["not"], SH["and"], SH["or"], SH.xone):
+            return self._logical(shape, c, focus)
+        if p == SH.qualifiedValueShape:
+            return self._qualified(shape, c, focus)
+        raise Unsupported(str(p))
+
+    def _logical(self, shape: Shape, c: Constraint, focus: Focus) -> list[Result]:
+        values = PathFocus(focus, shape.path)
+        members = [c.value] if c.param in (SH.node, SH["not"]) else list(c.items)
+        details: dict[Node, list[Result]] = defaultdict(list)
+        if c.param == SH.node:
+            for r in self.shape(self.model[c.value], values):
+                details[r.focus].append(r)
+            failing = [set(details)]
+        else:
+            failing = [self.failing(m, values) if m in self.model.shapes else set() for m in members]
+        if c.param in (SH.node, SH["and"]) and not any(failing):
+            return []
+        out = []
+        for r in self._pairs(shape, focus):
+            v = r["v"]
+            n_ok = sum(1 for f in failing if v not in f)
+            bad = {
+                SH.node: n_ok < 1,
+                SH["and"]: n_ok < len(members),
+                SH["not"]: n_ok == 1,
+                SH["or"]: n_ok == 0,
+                SH.xone: n_ok != 1,
+            }[c.param]
+            if bad:
+                out.append(self._result(shape, c, r["this"], v, details=tuple(details.get(v, ()))))
+        return out
+
+    def _qualified(self, shape: Shape, c: Constraint, focus: Focus) -> list[Result]:
+        lo, hi = (int(x) for x in c.items[:2])  # type: ignore[call-overload]
+        failing = self.failing(c.value, PathFocus(focus, shape.path))
+        counts: dict[Node, int] = {
+            r["this"]: 0 for r in self.source.select(f"SELECT ?this WHERE {{ {focus.pattern('?this', 0)} }}")
+        }
+        for r in self._pairs(shape, focus):
+            if r["v"] not in failing:
+                counts[r["this"]] = counts.get(r["this"], 0) + 1
+        out = []
+        for f, n in counts.items():
+            if hi >= 0 and n > hi:
+                out.append(self._result(shape, c, f, None, component=SH.QualifiedMaxCountConstraintComponent))
+            if lo >= 0 and n < lo:
+                out.append(self._result(shape, c, f, None, component=SH.QualifiedMinCountConstraintComponent))
+        return out
+
+    # --- helpers -------------------------------------------------------------------------------------
+
+    def _datatype_prefilter(self, dt: Node) -> str:
+        if dt == XSD.string:
+            return f"DATATYPE(?v) = <{XSD.string}>"
+        if dt == RDF.langString:
+            return 'LANG(?v) != ""'
+        if dt == RDFS.Literal:
+            return "true"
+        rx = _SAFE_LEXICAL.get(dt)  # type: ignore[call-overload]
+        if rx is None:
+            return "false"
+        cast = f' && COALESCE(STR(<{dt}>(STR(?v))), "") != ""' if dt in (XSD.date, XSD.dateTime) else ""
+        return f'(DATATYPE(?v) = <{dt}> && REGEX(STR(?v), "{rx}"){cast})'
+
+    def _flags(self, shape: Shape) -> str:
+        for c in shape.constraints:
+            if c.param == SH.flags:
+                return str(c.value)
+        return ""
+
+
+def _length_fails(v: Node, n: int, op: str) -> bool:
+    from rdflib import BNode
+
+    if isinstance(v, BNode):
+        return True
+    s = checks.string_of(v)
+    return len(s) < n if op == "<" else len(s) > n
+
+
+def subclass_closure(pairs: list[tuple[Node, Node]], classes: set[Node]) -> dict[Node, frozenset[Node]]:
+    """For each class of ``classes``: itself and every class below it along ``(sub, super)`` pairs."""
+    below: dict[Node, set[Node]] = defaultdict(set)
+    for sub, sup in pairs:
+        below[sup].add(sub)
+    out: dict[Node, frozenset[Node]] = {}
+    for c in classes:
+        seen = {c}
+        stack = [c]
+        while stack:
+            for s in below.get(stack.pop(), ()):
+                if s not in seen:
+                    seen.add(s)
+                    stack.append(s)
+        out[c] = frozenset(seen)
+    return out
+
+
+def referenced_classes(model: ShapesModel) -> set[Node]:
+    out: set[Node] = set()
+    for s in model.shapes.values():
+        out |= {o for k, o in s.targets if k == SH.targetClass}
+        out |= {c.value for c in s.constraints if c.param == SH["class"]}
+    return out

@@ -1,0 +1,33 @@
+"""One validation result, as the engine finds it, before it becomes a report."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+
+@dataclass(frozen=True)
+class Result:
+    focus: Node
+    path: Node | None  # the sh:path node of the shape, or the predicate for sh:closed
+    value: Node | None
+    component: URIRef
+    shape: Node
+    severity: URIRef
+    messages: tuple[Literal, ...]  # the shape's sh:message values (any language); empty: use a generic one
+    generic: str = ""  # pySHACL-style default message, English
+    #: For sh:node: the value node's own results against the named shape (pySHACL's sh:detail).
+    details: tuple[Result, ...] = ()
+
+    def key(self) -> tuple[Node, Node | None, Node | None, Node, URIRef, URIRef]:
+        return (self.focus, self.path, self.value, self.shape, self.component, self.severity)
+
+
+def flatten(results: Iterable[Result]) -> Iterator[Result]:
+    """Every result and, after it, its details (pySHACL reports both as sh:ValidationResult nodes)."""
+    for r in results:
+        yield r
+        yield from flatten(r.details)
