@@ -38,7 +38,8 @@ CUES: list[tuple[str, str]] = [
     ("dieu-dong", r"điều động"),
     ("sap-xep-to-chuc", r"sắp xếp(?: lại)? tổ chức|hợp nhất|sáp nhập"),
     ("dang-huong", r"dâng hương|viếng lăng|báo công"),
-    ("don-nhan-khen-thuong", r"đón nhận (?:Huân chương|Cờ|danh hiệu|Bằng khen)"),
+    ("don-nhan-khen-thuong", r"(?:đón nhận|trao tặng|trao|được tặng|tặng thưởng) (?:Huân chương|Cờ thi đua|danh hiệu"
+                             r"|Bằng khen)"),
     ("lam-viec", r"buổi làm việc|làm việc với"),
     ("doan-cong-tac", r"đoàn công tác"),
     ("hoi-nghi", r"hội nghị"),
@@ -80,6 +81,8 @@ def _cues(sentence: str) -> list[tuple[str, int, int]]:
             if any(a <= m.start() < b or m.start() <= a < m.end() for _, a, b in found):
                 continue
             if t == "hoi-nghi" and any(0 <= a - m.end() <= 3 for _, a, _b in found):
+                continue
+            if t == "doan-cong-tac" and any(x == "lam-viec" for x, _, _ in found):
                 continue
             found.append((t, m.start(), m.end()))
     return found

@@ -86,10 +86,16 @@ def fold_same_length(text: str) -> str:
     return "".join(fold_char(c) for c in text)
 
 
+_EXPAND = {"ubnd": "uy ban nhan dan", "hdnd": "hoi dong nhan dan", "vpcp": "van phong chinh phu",
+           "ubdt": "uy ban dan toc", "t u": "trung uong", "tw": "trung uong"}
+
+
 def key(name: str) -> str:
     """The matching key of a unit name: folded, punctuation and "số" dropped."""
     k = re.sub(r"[^a-z0-9&]+", " ", fold(name))
     k = re.sub(r"\bso (\d)", r"\1", k)
+    for abbr, full in _EXPAND.items():
+        k = re.sub(rf"\b{abbr}\b", full, k)
     return re.sub(r"\s+", " ", k).strip()
 
 

@@ -182,26 +182,40 @@ def find_persons(text: str, units: list[UnitMention], home: str | None = None) -
         if is_list and p < len(text) and text[p] == ":":
             p = sc.skip(p + 1)
         names: list[tuple[int, int]] = []
+        own_unit: dict[tuple[int, int], str] = {}
         while True:
             nm = sc.name(p)
             if nm is None:
                 break
-            names.append(nm)
+            par = re.compile(r"\s*\(").match(text, nm[1])
+            pu = sc.unit_at.get(par.end()) if par else None
+            if pu is not None and text[pu.end:pu.end + 1] == ")":
+                own_unit[nm] = pu.name
+                nm = (nm[0], nm[1])
+                names.append(nm)
+                after = pu.end + 1
+            else:
+                names.append(nm)
+                after = nm[1]
             if not is_list:
                 break
-            sep = re.compile(r"\s*(?:,|và|,\s*và)\s+").match(text, nm[1])
+            sep = re.compile(r"\s*(?:[,;]|và|,\s*và)\s+").match(text, after)
             if not sep:
                 break
             p = sep.end()
         for a, b in names:
             more: list[Post] = []
             e2 = b
-            sep = re.compile(r"\s*(?:,|-|–|\()\s*").match(text, b)
+            sep = re.compile(r"\s*(?:,|-|–|\()\s*|\s+(?:giữ chức|làm|là)\s+(?=\S)").match(text, b)
             if sep and not is_list:
                 more, e2 = sc.chain(sep.end())
                 if not more:
                     e2 = b
             allposts = [Post(**vars(x)) for x in posts] + more
+            if (a, b) in own_unit:
+                for x in allposts[: len(posts)]:
+                    x.unit, x.implied = own_unit[(a, b)], False
+                    x.role = role_slug(x.title, x.unit)
             sc.implied(allposts)
             hon = HONORIFIC_RE.search(text[max(0, start - 20):start])
             out.append(PersonMention(start if (a, b) == names[0] else a, max(e2, b), text[a:b], a, b, allposts,
@@ -217,7 +231,7 @@ def find_persons(text: str, units: list[UnitMention], home: str | None = None) -
         a, b = nm
         hon = HONORIFIC_RE.search(text[max(0, a - 20):a])
         first = text[a:b].split()[0]
-        sep = re.compile(r"\s*(?:,|-|–|\()\s*").match(text, b)
+        sep = re.compile(r"\s*(?:,|-|–|\()\s*|\s+(?:giữ chức|làm|là)\s+(?=\S)").match(text, b)
         posts, e = ([], b)
         if sep:
             posts, e = sc.chain(sep.end())

@@ -78,6 +78,10 @@ def _extend(text: str, pos: int, limit: int, head: str) -> int:
             if w.isdigit() and numbered:
                 end, n = e, 1
                 break
+            if w in _PLACE and (is_cap(nxt) or nxt in _PLACE) and head in ("UBND", "HĐND", "Ủy ban nhân dân",
+                                                                           "Uỷ ban nhân dân", "Hội đồng nhân dân"):
+                i, caps_after_place = i + 1, 0
+                continue
             if not (is_cap(w) or _ROMAN.match(w)) or HEADS_RE.match(text, s) or TITLE_START_RE.match(text, s):
                 return pos
             end, n, i = e, 1, i + 1
