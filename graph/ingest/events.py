@@ -44,6 +44,12 @@ CUES: list[tuple[str, str]] = [
     ("doan-cong-tac", r"đoàn công tác"),
     ("hoi-nghi", r"hội nghị"),
 ]
+_CONFERENCES = {"so-ket", "tong-ket", "hoi-nghi-tap-huan", "ky-ket-giao-uoc-thi-dua", "le-ky-niem", "dai-hoi",
+                "phat-dong-phong-trao", "phien-hop"}
+#: A cue inside a reference to another thing ("Nghị quyết phiên họp ...", "dự thảo ...") is no event.
+_REFERENCE = re.compile(r"(?:Nghị quyết|Thông báo kết luận|Thông báo|dự thảo|Kế hoạch tổ chức)\s+$", re.I)
+#: "tổng kết 20 năm thực hiện ...": a topic of discussion, not a meeting.
+_TOPIC = re.compile(r"\s+\d+\s+năm\s+(?:thực hiện|triển khai)")
 _CUE_RE = [(t, re.compile(rf"(?<!\w)(?:{c})(?!\w)", re.I)) for t, c in CUES]
 _ROLES = [("chair", r"chủ trì"), ("speaker", r"phát biểu|cho biết|nhấn mạnh|khẳng định"),
           ("presenter", r"trình bày|chia sẻ|báo cáo|giới thiệu"), ("signatory", r"\bký\b")]
@@ -84,6 +90,8 @@ def _cues(sentence: str) -> list[tuple[str, int, int]]:
                 continue
             if t == "doan-cong-tac" and any(x == "lam-viec" for x, _, _ in found):
                 continue
+            if _REFERENCE.search(sentence[max(0, m.start() - 30):m.start()]) or _TOPIC.match(sentence, m.end()):
+                continue
             found.append((t, m.start(), m.end()))
     return found
 
@@ -114,7 +122,8 @@ def find_events(art: Article, dates: list[DateMention], units: list[UnitMention]
             continue  # photo captions repeat the body
         for etype, a, b in _cues(sent.text):
             s0 = sent.start
-            ds = [d for d in dates if sent.start <= d.start < sent.end and d.kind in ("date", "range")]
+            ds = [d for d in dates if sent.start <= d.start < sent.end and d.kind in ("date", "range")
+                  and not any(x.start <= d.start < x.end for x in documents)]
             dm = ds[0] if ds else None
             date_v, until = (dm.value, dm.until) if dm else (None, None)
             if dm is None and lead_date is not None:
@@ -134,6 +143,8 @@ def find_events(art: Article, dates: list[DateMention], units: list[UnitMention]
             if _headline(sent.text):
                 continue
             _arguments(ev, text, sent.start, sent.end, s0 + a, units, persons, documents, programmes)
+    specific = {e.date for e in events if e.type in _CONFERENCES}
+    events = [e for e in events if not (e.type == "hoi-nghi" and (e.date in specific or None in specific))]
     events.extend(_historical(text, dates))
     return events
 

@@ -127,7 +127,7 @@ class Gazetteer:
                     folded.add(re.escape(fold_same_length(n)).replace(r"\ ", r"\s+").replace(r"\-", r"\s*[-–]\s*"))
         self._regex = re.compile(r"(?<!\w)(?:" + "|".join(sorted(folded, key=len, reverse=True)) + r")(?!\w)") \
             if folded else None
-        self._caps = re.compile(r"(?<!\w)(?:" + "|".join(sorted(caps, key=len, reverse=True)) + r")(?!\w)") \
+        self._caps = re.compile(r"(?<![\w/-])(?:" + "|".join(sorted(caps, key=len, reverse=True)) + r")(?![\w/-])") \
             if caps else None
 
     def find(self, text: str) -> list[tuple[int, int, list[UnitEntry]]]:

@@ -64,13 +64,13 @@ Chế Chúc Đường Phó Yên Hắc Liêu Lục Nhữ Khuất Khương Phí Ph
 STOP_WORDS = frozenset("""
 đã đang sẽ vừa cũng cùng cho tại về với thuộc của là có được bị và các những trong theo nhằm để gồm dự họp tặng
 nhận trao đạt làm nêu năm tháng ngày sáng chiều tối từ đến trên dưới sau trước khi như này đó đây ấy mà thì nên vì
-do bởi hay hoặc rằng không chưa rất còn mới đều luôn cử giao gặp viếng tới đi ký kiêm nguyên
+do bởi hay hoặc rằng không chưa rất còn mới đều luôn cử giao gặp viếng tới đi ký kiêm nguyên giữ ông bà anh chị
 """.split()) | {
     "tổ chức", "cho biết", "phát biểu", "chủ trì", "tham dự", "ký kết", "thực hiện", "nhấn mạnh", "ban hành",
     "triển khai", "báo cáo", "đề nghị", "tiếp tục", "khai mạc", "công bố", "chia sẻ", "biểu dương", "phối hợp",
     "quyết định", "bổ nhiệm", "tiếp đón", "dâng hương", "chúc mừng", "kiểm tra", "giám sát", "lãnh đạo",
     "chỉ đạo", "yêu cầu", "đánh giá", "khẳng định", "đồng thời", "nhân dịp", "vận động", "tập huấn", "sơ kết",
-    "tổng kết", "tham gia", "phát động", "hưởng ứng", "giao ước", "sinh hoạt", "tin tưởng", "đón nhận"}
+    "tổng kết", "tham gia", "nhiệm kỳ", "giai đoạn", "lần thứ", "phát động", "hưởng ứng", "giao ước", "sinh hoạt", "tin tưởng", "đón nhận"}
 
 
 def is_cap(w: str) -> bool:

@@ -75,6 +75,7 @@ def role_slug(title: str, unit: str | None) -> str:
 class _Scanner:
     def __init__(self, text: str, units: list[UnitMention], home: str | None) -> None:
         self.text, self.home = text, home
+        self.units = units
         self.unit_at = {u.start: u for u in units}
         self.unit_spans = [(u.start, u.end) for u in units]
 
@@ -101,22 +102,26 @@ class _Scanner:
                 break
             title = CANONICAL_TITLE.get(fold(m.group(0)), m.group(0))
             end = m.end()
-            bo = re.compile(r"\s+(Bộ|Sở|Cục|Vụ|Ban|Tỉnh ủy|Tổng cục)(?=[,.;:]|\s+[a-zđ]|$)").match(t, end)
-            base = title
+            of = re.compile(r"\s+của(?=\s)").match(t, end)
+            if of and self.unit_at.get(self.skip(of.end())) is not None:
+                end = of.end()
+            bo = re.compile(r"\s+(Bộ|Sở|Cục|Vụ|Ban|Tỉnh ủy|Tổng cục|Ủy ban|Hội đồng|Khối|Cụm)(?=[,.;:]|\s+[a-zđ]|$)"
+                            ).match(t, end)
+            bare = None
             if bo and self.unit_at.get(self.skip(end)) is None:
-                title, end = f"{title} {bo.group(1)}", bo.end()
+                end, bare = bo.end(), bo.group(1)
             tr = re.compile(r"\s+Thường trực(?!\w)").match(t, end)
             if tr and "Thường trực" not in title:
                 title, end = title + " Thường trực", tr.end()
             u = self.unit_at.get(self.skip(end))
             unit = None
-            if u is not None and base == title:
+            if u is not None and bare is None:
                 unit, end = u.name, u.end
-            elif base != title and self.home and self.home.startswith(title[len(base) + 1:]):
-                unit = self.home
-            posts.append(Post(title, role_slug(base, unit), unit, former, concurrent, unit is None, q, end))
+            elif bare is not None:
+                unit = self.recent(bare, q)
+            posts.append(Post(title, role_slug(title, unit), unit, former, concurrent, unit is None, q, end))
             pos = end
-            sep = re.compile(r"\s*[-–,]\s*|\s+(?=kiêm\s)").match(t, pos)
+            sep = re.compile(r"\s*[-–,]\s*|\s+(?=kiêm\s)|\s+giữ chức\s+").match(t, pos)
             if not sep:
                 break
             nxt = sep.end()
@@ -124,6 +129,15 @@ class _Scanner:
                 break
             pos = nxt
         return posts, pos
+
+    def recent(self, head: str, pos: int) -> str | None:
+        """The unit a bare head word refers to: the last one named with that head, else the article's body."""
+        named = [u for u in self.units if u.end <= pos and u.name.startswith(head) and u.attached_to is None]
+        if named:
+            return named[-1].name
+        if self.home and self.home.startswith(head):
+            return self.home
+        return None
 
     def name(self, pos: int) -> tuple[int, int] | None:
         t, p = self.text, self.skip(pos)

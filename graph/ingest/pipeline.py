@@ -7,6 +7,7 @@ against a store and the staging graph; it is what ``govkg ingest`` and the stewa
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -97,6 +98,7 @@ def extract(text: str, published: date | None = None, url: str | None = None,
             for f in ("parent", "member_of", "attached_to"):
                 if first[f] is None and it[f] is not None:
                     first[f] = it[f]
+    _short_forms(out["units"], by_key)
     for it in out["units"]:
         if it["parent"] is None:
             it["parent"] = it["_default_parent"]
@@ -116,10 +118,10 @@ def extract(text: str, published: date | None = None, url: str | None = None,
             if not any(fold(q["title"]) == fold(x["title"]) and key(q["unit"] or "") == key(x["unit"] or "")
                        for x in target["posts"]):
                 target["posts"].append(q)
-    # a post without a unit is dropped when the same title with a unit is known
+    # a post without a unit is dropped when the same title (or a longer one) with a unit is known
     for it in out["persons"]:
         it["posts"] = [q for q in it["posts"] if q["unit"] is not None or not any(
-            x["unit"] and fold(x["title"]) == fold(q["title"]) for x in it["posts"])]
+            x["unit"] and fold(x["title"]).startswith(fold(q["title"])) for x in it["posts"])]
     for d in documents:
         it = _item(art, d.start, d.end)
         it.update({"symbol": d.symbol, "number": d.number, "type": d.type, "issuer": d.issuer, "year": d.year,
@@ -152,6 +154,17 @@ def extract(text: str, published: date | None = None, url: str | None = None,
             for f in [f for f in it if f.startswith("_")]:
                 del it[f]
     return out, art
+
+
+def _short_forms(units: list[dict[str, Any]], by_key: dict[str, dict[str, Any]]) -> None:
+    """"Sở Nội vụ" after "Sở Nội vụ tỉnh Quảng Nam" in one article: the short form is the same unit."""
+    for it in list(units):
+        longer = [u for u in units if u is not it and key(u["name"]).startswith(key(it["name"]) + " ")
+                  and re.match(r" (?:tinh|thanh pho|huyen|xa) ", key(u["name"])[len(key(it["name"])):] + " ")]
+        if len(longer) == 1 and not it["known"]:
+            longer[0]["mentions"].extend(it["mentions"])
+            by_key[key(it["name"])] = longer[0]
+            units.remove(it)
 
 
 def _canon_unit(name: str | None, by_key: dict[str, dict[str, Any]]) -> str | None:

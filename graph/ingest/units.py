@@ -85,6 +85,7 @@ def _extend(text: str, pos: int, limit: int, head: str) -> int:
             if not (is_cap(w) or _ROMAN.match(w)) or HEADS_RE.match(text, s) or TITLE_START_RE.match(text, s):
                 return pos
             end, n, i = e, 1, i + 1
+            caps_after_place += 1
             continue
         if _ROMAN.match(w) and n == 1:
             end, i = e, i + 1
@@ -98,8 +99,9 @@ def _extend(text: str, pos: int, limit: int, head: str) -> int:
                 break  # a trailing abbreviation names the parent
             end, lower_run, n, i = e, 0, n + 1, i + 1
             continue
-        if w in ("-", "–") and i + 1 < len(toks) and is_cap(nxt) and not HEADS_RE.match(text, toks[i + 1][1]) \
-                and not TITLE_START_RE.match(text, toks[i + 1][1]):
+        if w in ("-", "–") and i + 1 < len(toks) and (is_cap(nxt) or (
+                nxt.islower() and nxt.isalpha() and nxt not in STOP_WORDS)) \
+                and not HEADS_RE.match(text, toks[i + 1][1]) and not TITLE_START_RE.match(text, toks[i + 1][1]):
             i += 1
             continue
         if w.islower() and w.isalpha():
@@ -245,6 +247,9 @@ def _parents(text: str, units: list[UnitMention], gaz: Gazetteer) -> None:
         gap = text[u.end: nxt.start]
         if re.fullmatch(r"\s+(?:trực thuộc|thuộc|của)\s+", gap) and (nxt.level < u.level or u.unit_type in (
                 "khoi-thi-dua", "cum-thi-dua", "hoi-dong")):
+            u.parent, u.parent_explicit = nxt.name, True
+        elif gap == " " and nxt.entry is not None and nxt.entry.top_level and u.unit_type in (
+                "khoi-thi-dua", "cum-thi-dua", "hoi-dong") and u.entry is None:
             u.parent, u.parent_explicit = nxt.name, True
         elif re.fullmatch(r"\s*,\s*", gap) and nxt.level < u.level and u.level >= 2 and u.attached_to is None:
             u.parent, u.parent_explicit = nxt.name, True
