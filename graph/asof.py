@@ -6,8 +6,9 @@ native SPARQL JSON form (no rdflib term per cell), then shape plain Python data 
 - :func:`org_chart` gives the tree of units under a unit (``org:unitOf`` for units, ``org:subOrganizationOf``
   for organisations) that were in existence on the date: ``schema:validFrom`` on or before it and
   ``schema:validThrough`` on or after it, each bound only when known.  A unit whose parent did not exist on
-  the date is not in the tree.  Each unit carries the name it had on the date: a rename in force after the
-  date (``org:ChangeEvent`` of type ``rename``) gives back its ``govkg:formerName``.
+  the date is not in the tree.  Each unit carries the name it had on the date and its name today
+  (:func:`names_on`): renames (``org:ChangeEvent`` of type ``rename``) decide first, then the label stated by
+  the most recent legal document, since an article may label a unit with the short form it used.
 - :func:`post_holders` gives the memberships in a unit held on the date: a period that covers it, or, for
   memberships known only from an article, ``govkg:attestedOn`` that very date.
 """
@@ -93,51 +94,98 @@ def _valid(var: str, d: str) -> str:
 
 
 CHART_QUERY = """
-SELECT ?unit ?parent ?label ?labelEn ?type ?unitFrom ?unitTo ?former WHERE {{
+SELECT ?unit ?parent ?type ?unitFrom ?unitTo WHERE {{
   {{ SELECT DISTINCT ?unit ?parent WHERE {{
       ?unit (org:unitOf|org:subOrganizationOf)+ <{root}> .
       ?unit org:unitOf|org:subOrganizationOf ?parent .
   }} }}
   {valid}
-  OPTIONAL {{ ?unit rdfs:label ?label FILTER(langMatches(lang(?label), "vi")) }}
-  OPTIONAL {{ ?unit rdfs:label ?labelEn FILTER(langMatches(lang(?labelEn), "en")) }}
   OPTIONAL {{ ?unit govkg:unitType ?type }}
-  OPTIONAL {{
-    {{ SELECT ?unit (MIN(?d) AS ?next) WHERE {{
-        ?ev a org:ChangeEvent ; govkg:changeType <{rename}> ; org:originalOrganization ?unit ; dct:date ?d .
-        FILTER(?d > "{date}"^^xsd:date)
-    }} GROUP BY ?unit }}
-    ?ev2 a org:ChangeEvent ; govkg:changeType <{rename}> ; org:originalOrganization ?unit ; dct:date ?next ;
-         govkg:formerName ?former .
-  }}
 }}
 """
 
 ROOT_QUERY = """
-SELECT ?label ?labelEn ?type ?unitFrom ?unitTo ?former WHERE {{
+SELECT ?type ?unitFrom ?unitTo WHERE {{
   BIND(<{root}> AS ?unit)
-  OPTIONAL {{ ?unit rdfs:label ?label FILTER(langMatches(lang(?label), "vi")) }}
-  OPTIONAL {{ ?unit rdfs:label ?labelEn FILTER(langMatches(lang(?labelEn), "en")) }}
   OPTIONAL {{ ?unit govkg:unitType ?type }}
   OPTIONAL {{ ?unit schema:validFrom ?unitFrom }} OPTIONAL {{ ?unit schema:validThrough ?unitTo }}
-  OPTIONAL {{
-    {{ SELECT ?unit (MIN(?d) AS ?next) WHERE {{
-        ?ev a org:ChangeEvent ; govkg:changeType <{rename}> ; org:originalOrganization ?unit ; dct:date ?d .
-        FILTER(?d > "{date}"^^xsd:date)
-    }} GROUP BY ?unit }}
-    ?ev2 a org:ChangeEvent ; govkg:changeType <{rename}> ; org:originalOrganization ?unit ; dct:date ?next ;
-         govkg:formerName ?former .
-  }}
 }} LIMIT 1
 """
 
+#: Every label of the units, with the date of the legal document whose graph states it (when one does).
+LABELS_QUERY = """
+SELECT DISTINCT ?unit ?label ?docDate WHERE {{
+  VALUES ?unit {{ {units} }}
+  {{ ?unit rdfs:label ?label }}
+  OPTIONAL {{
+    GRAPH ?g {{ ?unit rdfs:label ?label . ?g prov:wasDerivedFrom ?doc }}
+    ?doc a eli:LegalResource ; eli:first_date_entry_in_force|eli:date_document ?docDate .
+  }}
+}}
+"""
 
-def _chart_unit(iri: str, row: dict[str, str]) -> ChartUnit:
-    label = row.get("label") or iri.rsplit("/", 1)[-1]
-    former = row.get("former")
+RENAMES_QUERY = """
+SELECT DISTINCT ?unit ?date ?former ?new WHERE {{
+  VALUES ?unit {{ {units} }}
+  ?ev a org:ChangeEvent ; govkg:changeType <{rename}> ; org:originalOrganization ?unit ; dct:date ?date .
+  OPTIONAL {{ ?ev govkg:formerName ?former }} OPTIONAL {{ ?ev govkg:newName ?new }}
+}}
+"""
+
+
+@dataclass(frozen=True)
+class Names:
+    on: str  # the Vietnamese name on the date
+    today: str  # the Vietnamese name today
+    en: str | None  # the English name today, when the name of the date is today's
+
+
+def _raw_rows(store: Store, sparql: str) -> list[dict[str, dict[str, str]]]:
+    doc = json.loads(store.query(sparql, union_default_graph=True).serialize("json"))
+    return list(doc["results"]["bindings"])
+
+
+def names_on(store: Store, units: list[str], on: date | str) -> dict[str, Names]:
+    """The names of ``units`` on a date and today.
+
+    Today's name is the new name of the latest rename, else the label stated by the most recent legal document,
+    else the smallest label (an article may give a short form as its label).  The name on the date is the
+    former name of the first rename after it, else the new name of the last rename before it, else today's.
+    """
+    d = _iso(on)
+    if not units:
+        return {}
+    values = " ".join(f"<{_iri(u)}>" for u in units)
+    best: dict[tuple[str, str], tuple[str, str]] = {}  # (unit, lang) -> (doc date or "", label)
+    for b in _raw_rows(store, LABELS_QUERY.format(units=values)):
+        lab = b["label"]
+        lang = lab.get("xml:lang", "").lower()
+        if lang not in ("vi", "en"):
+            continue
+        key, cand = (b["unit"]["value"], lang), (b.get("docDate", {}).get("value", ""), lab["value"])
+        cur = best.get(key)
+        if cur is None or cand[0] > cur[0] or (cand[0] == cur[0] and cand[1] < cur[1]):
+            best[key] = cand
+    renames: dict[str, list[tuple[str, str | None, str | None]]] = {}
+    for r in _solutions(store, RENAMES_QUERY.format(units=values, rename=RENAME)):
+        renames.setdefault(r["unit"], []).append((r["date"], r.get("former"), r.get("new")))
+    out = {}
+    for u in units:
+        rs = sorted(renames.get(u, []))
+        today = next((n for _, _, n in reversed(rs) if n), None) or (best.get((u, "vi")) or ("", ""))[1] or \
+            u.rsplit("/", 1)[-1]
+        later = [f for dt, f, _ in rs if dt > d and f]
+        earlier = [n for dt, _, n in rs if dt <= d and n]
+        name = later[0] if later else (earlier[-1] if earlier else today)
+        en = (best.get((u, "en")) or ("", None))[1] if name == today else None
+        out[u] = Names(on=name, today=today, en=en)
+    return out
+
+
+def _chart_unit(iri: str, row: dict[str, str], names: Names) -> ChartUnit:
     return ChartUnit(
-        iri=iri, label=former or label, label_en=None if former else row.get("labelEn"),
-        current_label=label if former and former != label else None, unit_type=row.get("type"),
+        iri=iri, label=names.on, label_en=names.en,
+        current_label=names.today if names.today != names.on else None, unit_type=row.get("type"),
         valid_from=row.get("unitFrom"), valid_through=row.get("unitTo"),
     )
 
@@ -145,18 +193,19 @@ def _chart_unit(iri: str, row: dict[str, str]) -> ChartUnit:
 def org_chart(store: Store, unit_iri: str, on: date | str) -> ChartUnit | None:
     """The tree of units under ``unit_iri`` that existed on ``on``; ``None`` when the unit itself did not."""
     d, root = _iso(on), _iri(unit_iri)
-    head = _solutions(store, ROOT_QUERY.format(root=root, date=d, rename=RENAME))
+    head = _solutions(store, ROOT_QUERY.format(root=root))
     row = head[0] if head else {}
     if (row.get("unitFrom") and row["unitFrom"] > d) or (row.get("unitTo") and row["unitTo"] < d):
         return None
-    top = _chart_unit(root, row)
-    rows = _solutions(store, CHART_QUERY.format(root=root, date=d, rename=RENAME, valid=_valid("unit", d)))
+    rows = _solutions(store, CHART_QUERY.format(root=root, valid=_valid("unit", d)))
+    names = names_on(store, sorted({root} | {r["unit"] for r in rows}), d)
+    top = _chart_unit(root, row, names[root])
     nodes: dict[str, ChartUnit] = {}
     parents: dict[str, set[str]] = {}
     for r in rows:
         u = r["unit"]
         if u not in nodes:
-            nodes[u] = _chart_unit(u, r)
+            nodes[u] = _chart_unit(u, r, names[u])
         parents.setdefault(u, set()).add(r["parent"])
     # Attach each unit under each of its parents that is itself in the tree (reachable from the root).
     nodes[root] = top
