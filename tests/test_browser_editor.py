@@ -3,19 +3,18 @@ runs and shows a table; the editor asks no outside service."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
 import pytest
 import requests
-from werkzeug.serving import make_server
 
 from graph.home import examples
 from graph.seed import load_seed
 from graph.store import forget, open_store
 from tests.test_browser_viewer import ARGS, CHROMIUM, shot
+from tests.viewer_data import serving
 
 pytestmark = pytest.mark.browser
 
@@ -23,16 +22,12 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def seed_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app on a store holding the checkout's curated graph (ontology + data/), over real HTTP."""
-    from webui.app import create_app
-
     st = open_store(tmp_path_factory.mktemp("seed") / "store")
     load_seed(st)
-    server = make_server("127.0.0.1", 0, create_app({"STORE": str(st.path)}), threaded=True)  # type: ignore[attr-defined]
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        with serving(st.path) as url:  # type: ignore[attr-defined]
+            yield url
     finally:
-        server.shutdown()
         forget(st)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 import unicodedata
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -190,16 +191,22 @@ def viewer_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     forget(st)
 
 
-@pytest.fixture(scope="session")
-def viewer_url(viewer_store: Store) -> Iterator[str]:
-    """The app on :func:`viewer_store`, served over real HTTP on 127.0.0.1 (a free port), in a thread."""
+@contextmanager
+def serving(store_path: Path) -> Iterator[str]:
+    """The app on the store at ``store_path``, over real HTTP on 127.0.0.1 (a free port), in a thread."""
     from webui.app import create_app
 
-    app = create_app({"STORE": str(viewer_store.path)})  # type: ignore[attr-defined]
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, create_app({"STORE": str(store_path)}), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"
     finally:
         server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def viewer_url(viewer_store: Store) -> Iterator[str]:
+    """The app on :func:`viewer_store`, served over real HTTP."""
+    with serving(viewer_store.path) as url:  # type: ignore[attr-defined]
+        yield url

@@ -1,0 +1,55 @@
+"""The viewer on the checkout's curated graph (ontology + data/), over real HTTP: every entity page answers,
+and the seed article's people and units are found and connected."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import requests
+
+from graph.seed import load_seed
+from graph.store import Store, forget, open_store
+from tests.viewer_data import serving
+
+ID = "https://w3id.org/govkg/id/"
+
+
+@pytest.fixture(scope="module")
+def seed_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    st = open_store(tmp_path_factory.mktemp("seed-pages") / "store")
+    load_seed(st)
+    yield st
+    forget(st)
+
+
+@pytest.fixture(scope="module")
+def seed_url(seed_store: Store) -> Iterator[str]:
+    with serving(seed_store.path) as url:  # type: ignore[attr-defined]
+        yield url
+
+
+def test_every_entity_of_the_curated_graph_has_a_page(seed_store: Store, seed_url: str) -> None:
+    q = f'SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{ID}")) }}'
+    iris = [str(r["s"]) for r in seed_store.query(q, union_default_graph=True).rows()]
+    assert len(iris) > 50
+    s = requests.Session()
+    failures = []
+    for iri in iris:
+        r = s.get(seed_url + "/id/" + iri[len(ID):], timeout=10)
+        if r.status_code != 200 or "<h1" not in r.text:
+            failures.append((iri, r.status_code))
+    assert failures == []
+
+
+def test_seed_person_is_found_and_connected_to_the_block(seed_url: str) -> None:
+    hits = requests.get(seed_url + "/search", params={"q": "le tuan dung"},
+                        headers={"Accept": "application/json"}, timeout=10).json()
+    assert hits[0]["label"] == "Lê Tuấn Dũng" and hits[0]["kind"] == "person"
+    block = requests.get(seed_url + "/search", params={"q": "khoi thi dua 3", "kind": "unit"},
+                         headers={"Accept": "application/json"}, timeout=10).json()[0]
+    rel = requests.get(seed_url + "/relations", params={"a": hits[0]["iri"], "b": block["iri"], "format": "json"},
+                       timeout=10).json()
+    texts = [p["text"] for p in rel["result"]["paths"]]
+    assert any(t.startswith("Lê Tuấn Dũng, Vụ trưởng Vụ Công tác Quốc hội, Địa phương và Đoàn thể, ") for t in texts)
+    assert all(t.endswith("Khối thi đua 3") for t in texts)
