@@ -1,0 +1,167 @@
+"""One query worker process: run read-only SPARQL queries on a store checkpoint, answer over a pipe.
+
+Started by :class:`graph.store.workers.QueryPool` as ``python query_worker.py`` (by path, so that it imports
+only the standard library and pyoxigraph and starts fast).  It reads framed requests on standard input and
+writes framed answers on standard output; the pool kills it (SIGKILL) when a query runs past the time limit,
+so nothing here watches the clock.
+
+Frame: 4 bytes big-endian length, then that many bytes of JSON; an answer's JSON may announce ``size``
+bytes of payload that follow it, or a ``path`` of a spill file holding them.
+
+Row cap without per-row Python: a SELECT is serialised by Oxigraph as TSV (one line per row: TSV escapes
+line breaks in terms) into a writer that stops the serialisation, and so the evaluation, once it holds
+``max_rows + 1`` rows; the TSV is cut at ``max_rows`` and, when another format was asked for, parsed and
+serialised again by Oxigraph.  CONSTRUCT and DESCRIBE go the same way through N-Triples.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import resource
+import struct
+import sys
+import tempfile
+from typing import Any
+
+import pyoxigraph as ox
+
+INLINE_MAX = 1 << 20  # larger answers go through a spill file
+
+
+class RowCap(io.RawIOBase):
+    """A binary sink that stops the serialisation once it holds ``lines`` complete lines."""
+
+    class Full(Exception):
+        pass
+
+    def __init__(self, lines: int) -> None:
+        self.buf = bytearray()
+        self.lines = lines
+        self.seen = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, b: Any) -> int:
+        data = bytes(b)
+        self.buf += data
+        self.seen += data.count(b"\n")
+        if self.seen >= self.lines:
+            raise RowCap.Full
+        return len(data)
+
+
+def _cut(buf: bytearray, lines: int) -> tuple[bytes, bool]:
+    """The first ``lines`` lines of ``buf`` and whether more followed."""
+    pos = -1
+    for _ in range(lines):
+        pos = buf.find(b"\n", pos + 1)
+        if pos < 0:
+            return bytes(buf), False
+    return bytes(buf[: pos + 1]), len(buf) > pos + 1
+
+
+def _capped(result: Any, fmt: Any, header_lines: int, max_rows: int) -> tuple[bytes, bool]:
+    sink = RowCap(header_lines + max_rows + 1)
+    try:
+        result.serialize(sink, fmt)
+    except RowCap.Full:
+        pass
+    return _cut(sink.buf, header_lines + max_rows)
+
+
+def run(store: Any, job: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
+    kw: dict[str, Any] = {"prefixes": job.get("prefixes") or None, "base_iri": job.get("base_iri")}
+    if job.get("default_graphs"):
+        kw["default_graph"] = [ox.NamedNode(g) for g in job["default_graphs"]]
+    elif job.get("union"):
+        kw["use_default_graph_as_union"] = True
+    if job.get("named_graphs"):
+        kw["named_graphs"] = [ox.NamedNode(g) for g in job["named_graphs"]]
+    result = store.query(job["query"], **kw)
+    max_rows = int(job["max_rows"])
+    if isinstance(result, ox.QueryBoolean):
+        fmt = getattr(ox.QueryResultsFormat, job["results_format"])
+        return {"kind": "boolean", "truncated": False}, result.serialize(format=fmt)
+    if isinstance(result, ox.QuerySolutions):
+        tsv, truncated = _capped(result, ox.QueryResultsFormat.TSV, 1, max_rows)
+        if job["results_format"] == "TSV":
+            return {"kind": "solutions", "truncated": truncated}, tsv
+        fmt = getattr(ox.QueryResultsFormat, job["results_format"])
+        parsed = ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV)
+        return {"kind": "solutions", "truncated": truncated}, parsed.serialize(format=fmt)
+    nt, truncated = _capped(result, ox.RdfFormat.N_TRIPLES, 0, max_rows)
+    if job["rdf_format"] == "N_TRIPLES":
+        return {"kind": "graph", "truncated": truncated}, nt
+    fmt = getattr(ox.RdfFormat, job["rdf_format"])
+    out = ox.serialize(ox.parse(nt, ox.RdfFormat.N_TRIPLES), format=fmt, prefixes=job.get("prefixes") or None)
+    return {"kind": "graph", "truncated": truncated}, out
+
+
+def _read_exact(f: Any, n: int) -> bytes | None:
+    data = b""
+    while len(data) < n:
+        chunk = f.read(n - len(data))
+        if not chunk:
+            return None
+        data += chunk
+    return data
+
+
+def _send(out: Any, header: dict[str, Any], payload: bytes = b"") -> None:
+    raw = json.dumps(header).encode("utf-8")
+    out.write(struct.pack(">I", len(raw)) + raw)
+    if payload:
+        out.write(payload)
+    out.flush()
+
+
+def main() -> None:
+    memory_mb = int(sys.argv[1]) if len(sys.argv) > 1 else 0
+    if memory_mb > 0:
+        limit = memory_mb << 20
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    # The protocol owns the original standard output; anything printed goes to standard error.
+    out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    inp = sys.stdin.buffer
+    store: Any = None
+    opened: str | None = None
+    _send(out, {"ready": True})
+    while True:
+        size_raw = _read_exact(inp, 4)
+        if size_raw is None:
+            return
+        body = _read_exact(inp, struct.unpack(">I", size_raw)[0])
+        if body is None:
+            return
+        job = json.loads(body)
+        try:
+            if job["snapshot"] != opened:
+                store = None
+                store = ox.Store.read_only(job["snapshot"])
+                opened = job["snapshot"]
+            header, payload = run(store, job)
+        except SyntaxError as e:
+            _send(out, {"error": "syntax", "message": str(e)})
+            continue
+        except MemoryError:
+            _send(out, {"error": "memory", "message": "the query needed more memory than its worker may use"})
+            continue
+        except (OSError, ValueError, TypeError) as e:
+            _send(out, {"error": "store", "message": str(e)})
+            continue
+        header["size"] = len(payload)
+        if len(payload) > INLINE_MAX and job.get("spill_dir"):
+            fd, path = tempfile.mkstemp(dir=job["spill_dir"], prefix="answer-")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(payload)
+            header["path"] = path
+            payload = b""
+        _send(out, header, payload)
+
+
+if __name__ == "__main__":
+    main()
