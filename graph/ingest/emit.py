@@ -186,7 +186,7 @@ def _event(g: Any, e: dict[str, Any], ctx: LinkContext, unit_ref: Any, evidence:
             a = URIRef(f"{ID}event/{ann['date']}-ky-niem-{ann['number']}-nam-{str(n).rsplit('/', 1)[-1][11:]}")
             g.add((a, RDF.type, GOVKG.Anniversary))
             g.add((a, SDO.startDate, Literal(ann["date"], datatype=XSD.date)))
-            g.add((a, GOVKG.anniversaryNumber, Literal(ann["number"], datatype=XSD.positiveInteger)))
+            g.add((a, GOVKG.anniversaryNumber, Literal(ann["number"], datatype=XSD.integer)))
             g.add((a, GOVKG.commemorates, n))
             g.add((a, RDFS.label, vi(f"Kỷ niệm {ann['number']} năm {e['label'] or ''}".strip())))
             evidence(a, e, 0.7)

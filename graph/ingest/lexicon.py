@@ -70,7 +70,9 @@ do bởi hay hoặc rằng không chưa rất còn mới đều luôn cử giao 
     "triển khai", "báo cáo", "đề nghị", "tiếp tục", "khai mạc", "công bố", "chia sẻ", "biểu dương", "phối hợp",
     "quyết định", "bổ nhiệm", "tiếp đón", "dâng hương", "chúc mừng", "kiểm tra", "giám sát", "lãnh đạo",
     "chỉ đạo", "yêu cầu", "đánh giá", "khẳng định", "đồng thời", "nhân dịp", "vận động", "tập huấn", "sơ kết",
-    "tổng kết", "tham gia", "nhiệm kỳ", "giai đoạn", "lần thứ", "phát động", "hưởng ứng", "giao ước", "sinh hoạt", "tin tưởng", "đón nhận"}
+    "tổng kết", "tham gia", "nhiệm kỳ", "giai đoạn", "lần thứ", "trình bày", "giới thiệu", "cảm ơn", "hoan nghênh",
+    "ghi nhận", "thông tin", "thảo luận", "bế mạc", "đề xuất", "kết luận", "trả lời", "tiếp thu", "gửi lời",
+    "phát động", "hưởng ứng", "giao ước", "sinh hoạt", "tin tưởng", "đón nhận"}
 
 
 def is_cap(w: str) -> bool:

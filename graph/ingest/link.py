@@ -100,8 +100,14 @@ def link(m: dict[str, Any], art: Article, store: Store | None, gaz: Gazetteer) -
             if k:
                 ctx.doc_iris[k] = d["iri"]
     for p in m["programmes"]:
-        words = slug(p["name"]).split("-")[:8]
-        p["iri"] = entity_iri("programme", "-".join(words))
+        name = slug(p["name"])
+        if p["kind"] == "programme":
+            name = f"chuong-trinh-muc-tieu-quoc-gia-{name}"
+        elif p["kind"] == "movement" and not name.startswith("phong-trao"):
+            name = f"phong-trao-{name}"
+        else:
+            name = "-".join(name.split("-")[:8])
+        p["iri"] = entity_iri("programme", name)
         p["linked"] = _taken(store, p["iri"])
         ctx.programme_iris[p["name"]] = p["iri"]
     for e in m["events"]:

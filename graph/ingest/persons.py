@@ -144,7 +144,8 @@ class _Scanner:
         syls: list[tuple[int, int]] = []
         while len(syls) < 4:
             m = _SYL.match(t, p)
-            if not m or not is_syllable(m.group(0)) or (not syls and m.group(0) in NOT_NAMES) or HEADS_RE.match(t, p) or TITLE_START_RE.match(t, p) \
+            if not m or not is_syllable(m.group(0)) or (not syls and m.group(0) in NOT_NAMES) \
+                    or HEADS_RE.match(t, p) or TITLE_START_RE.match(t, p) \
                     or self.in_unit(p):
                 break
             syls.append((m.start(), m.end()))

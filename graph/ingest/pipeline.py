@@ -109,7 +109,8 @@ def extract(text: str, published: date | None = None, url: str | None = None,
     # persons: merged by name, posts merged
     for p in persons:
         it = _item(art, p.start, p.end)
-        posts: list[dict[str, Any]] = [{"title": q.title, "role": q.role, "unit": _canon_unit(q.unit, by_key), "former": q.former,
+        posts: list[dict[str, Any]] = [{"title": q.title, "role": q.role, "unit": _canon_unit(q.unit, by_key),
+                                        "former": q.former,
                   "concurrent": q.concurrent} for q in p.posts]
         it.update({"name": p.name, "posts": [], "honorific": p.honorific})
         first = _merge(out["persons"], fold(p.name), it)
