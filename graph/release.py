@@ -26,7 +26,8 @@ import os
 import re
 import shutil
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -232,9 +233,10 @@ def _next_name(out: Path, on: date) -> str:
     return f"{base}-{n}"
 
 
-def _gzip_writer(path: Path) -> gzip.GzipFile:
-    raw = path.open("wb")
-    return gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0)  # no name, no time: reproducible
+@contextmanager
+def _gzip_writer(path: Path) -> Iterator[gzip.GzipFile]:
+    with path.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
+        yield gz  # no name, no time in the header: reproducible
 
 
 def _sha256(path: Path) -> str:

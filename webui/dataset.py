@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gzip
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, cast
 
@@ -104,9 +105,24 @@ def dump(ext: str) -> ResponseReturnValue:
     fmt = DUMPS.get(ext)
     if fmt is None:
         abort(404)
-    spool = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # handed to send_file, which closes it
-    with gzip.GzipFile(filename="", mode="wb", fileobj=spool, mtime=0) as gz:
-        get_store().dump(cast(IO[bytes], gz), format=fmt)
-    spool.seek(0)
-    return _attachment(send_file(cast(IO[bytes], spool), mimetype="application/gzip", as_attachment=True,
-                                 download_name=f"govkg-latest.{ext}"))
+    spool = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)
+    try:
+        with gzip.GzipFile(filename="", mode="wb", fileobj=spool, mtime=0) as gz:
+            get_store().dump(cast(IO[bytes], gz), format=fmt)
+        size = spool.tell()
+        spool.seek(0)
+    except BaseException:
+        spool.close()
+        raise
+
+    def stream() -> Iterator[bytes]:
+        try:
+            while chunk := spool.read(1 << 16):
+                yield chunk
+        finally:
+            spool.close()
+
+    resp = Response(stream(), mimetype="application/gzip", headers={"Content-Length": str(size)})
+    resp.call_on_close(spool.close)
+    resp.headers["Content-Disposition"] = f"attachment; filename=govkg-latest.{ext}"
+    return _attachment(resp)
