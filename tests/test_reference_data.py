@@ -91,3 +91,26 @@ def test_whole_graph_conforms_to_the_shapes(store: Store) -> None:
     validate = pytest.importorskip("graph.validate")
     report = validate.validate_store(store, lang="en")
     assert report.conforms, report.text("en")[:4000]
+
+
+# (query, unit) pairs: full name, abbreviation, and the name typed without tones.
+SEARCHES = [
+    ("Bộ Kế hoạch và Đầu tư", "bo-ke-hoach-va-dau-tu"), ("BKHĐT", "bo-ke-hoach-va-dau-tu"),
+    ("bo ke hoach va dau tu", "bo-ke-hoach-va-dau-tu"),
+    ("Văn phòng Chính phủ", "van-phong-chinh-phu"), ("VPCP", "van-phong-chinh-phu"),
+    ("van phong chinh phu", "van-phong-chinh-phu"),
+    ("Ủy ban Dân tộc", "uy-ban-dan-toc"), ("UBDT", "uy-ban-dan-toc"), ("uy ban dan toc", "uy-ban-dan-toc"),
+    ("Bộ Nông nghiệp và Môi trường", "bo-nong-nghiep-va-moi-truong"), ("BNNMT", "bo-nong-nghiep-va-moi-truong"),
+    ("Ngân hàng Nhà nước Việt Nam", "ngan-hang-nha-nuoc-viet-nam"), ("NHNN", "ngan-hang-nha-nuoc-viet-nam"),
+    ("Vụ Tổ chức công vụ", "vpcp-vu-to-chuc-hanh-chinh-nha-nuoc-va-cong-vu"),
+    ("vu to chuc hanh chinh nha nuoc va cong vu", "vpcp-vu-to-chuc-hanh-chinh-nha-nuoc-va-cong-vu"),
+    ("Vụ Theo dõi công tác thanh tra", "vpcp-vu-i"), ("Cục Chuyển đổi số", "vpcp-cuc-chuyen-doi-so"),
+    ("Bộ Dân tộc và Tôn giáo", "bo-dan-toc-va-ton-giao"), ("BDTTG", "bo-dan-toc-va-ton-giao"),
+]
+
+
+@pytest.mark.parametrize(("q", "unit"), SEARCHES)
+def test_search_finds_reference_units(store: Store, q: str, unit: str) -> None:
+    search = pytest.importorskip("graph.search")
+    hits = [h.iri for h in search.search(store, q, limit=5)]
+    assert U + unit in hits, (q, hits)
