@@ -1,5 +1,7 @@
 """``python -m bench``: see :mod:`bench.cli`."""
 
+import sys
+
 from bench.cli import main
 
-main()
+sys.exit(main())

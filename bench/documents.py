@@ -15,6 +15,8 @@ from bench import vocab as v
 from bench.writer import Triple, concept, date, ent, lit, typed, vi
 from graph.iri import slug
 
+#: Symbols the generator writes by name (the legal bases of the 2025 changes).
+RESERVED = ("176/2025/QH15", "36/2025/NĐ-CP")
 DOC_TYPES = {abbr: (cslug, tname, normative) for cslug, abbr, tname, normative in names.DOC_TYPES}
 
 
@@ -25,16 +27,22 @@ class Documents:
     _by_symbol: dict[str, str] = field(default_factory=dict)
     recent: list[str] = field(default_factory=list)
     count: int = 0
+    #: Slugs of documents written by :meth:`named`, never handed out by :meth:`symbol`.
+    reserved: set[str] = field(default_factory=lambda: {slug(s) for s in RESERVED})
 
     def symbol(self, abbr: str, issuer: str, year: str) -> tuple[str, str, str]:
         """(symbol, number as written, IRI slug) of the next document of this type, issuer and year."""
         key = (abbr, issuer, year)
-        n = self._numbers.get(key, 0) + self.rng.randint(1, 40)
-        self._numbers[key] = n
-        num = f"{n:02d}"
-        if DOC_TYPES[abbr][2]:
-            return f"{num}/{year}/{abbr}-{issuer}", num, slug(f"{num}-{year}-{abbr}-{issuer}")
-        return f"{num}/{abbr}-{issuer}", num, slug(f"{num}-{abbr}-{issuer}-{year}")
+        while True:
+            n = self._numbers.get(key, 0) + self.rng.randint(1, 40)
+            self._numbers[key] = n
+            num = f"{n:02d}"
+            if DOC_TYPES[abbr][2]:
+                out = f"{num}/{year}/{abbr}-{issuer}", num, slug(f"{num}-{year}-{abbr}-{issuer}")
+            else:
+                out = f"{num}/{abbr}-{issuer}", num, slug(f"{num}-{abbr}-{issuer}-{year}")
+            if out[2] not in self.reserved:
+                return out
 
     def issue(self, abbr: str, issuer: str, d: str, passed_by: str, signer: str | None, subject: str, src: str,
               out: list[Triple], numbered: tuple[str, str, str] | None = None) -> tuple[str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import resource
+import signal
 import statistics
 import time
 from collections.abc import Callable
@@ -20,25 +21,44 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - t, out
 
 
-def samples(fn: Callable[[], Any], reps: int, budget_s: float, warmup: int = 1) -> dict[str, Any]:
-    """Run ``fn`` ``warmup`` times untimed-as-sample, then up to ``reps`` times within ``budget_s`` seconds.
+class OverBudget(Exception):
+    """A single run went past the measure's time budget."""
 
-    Returns ``{"samples": [seconds...], "cold": seconds of the first call, "rows": the last result}``; at least
-    one timed sample is taken unless the warm-up alone used the budget (then the cold time is the only one).
+
+def _alarm(signum: int, frame: Any) -> None:
+    raise OverBudget
+
+
+def samples(fn: Callable[[], Any], reps: int, budget_s: float, warmup: int = 1) -> dict[str, Any]:
+    """Run ``fn`` ``warmup`` times (the first is reported as ``cold``), then up to ``reps`` timed times, all within
+    ``budget_s`` seconds.
+
+    A run still going when the budget ends is interrupted (SIGALRM; native code is stopped when it next returns
+    to Python).  Returns ``{"samples": [seconds...], "cold": seconds or None, "rows": the last result}``, plus
+    ``"over_budget": budget_s`` when not a single timed run finished: then ``samples`` is empty.
     """
     start = time.perf_counter()
-    cold, out = timed(fn)
-    for _ in range(warmup - 1):
-        if time.perf_counter() - start > budget_s:
-            break
-        _, out = timed(fn)
     got: list[float] = []
-    while len(got) < reps and (not got or time.perf_counter() - start < budget_s):
-        if time.perf_counter() - start > budget_s and not got:
-            break
-        dt, out = timed(fn)
-        got.append(dt)
-    return {"samples": got or [cold], "cold": cold, "rows": out}
+    cold: float | None = None
+    out: Any = None
+    old = signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, budget_s)
+    try:
+        for i in range(warmup):
+            dt, out = timed(fn)
+            cold = dt if i == 0 else cold
+        while len(got) < reps and (not got or time.perf_counter() - start < budget_s):
+            dt, out = timed(fn)
+            got.append(dt)
+    except OverBudget:
+        pass
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+    res: dict[str, Any] = {"samples": got, "cold": cold, "rows": out}
+    if not got:
+        res["over_budget"] = budget_s
+    return res
 
 
 def p50(xs: list[float]) -> float:

@@ -52,7 +52,8 @@ def _queries(engine: Engine, reps: int, budget: float) -> None:
         except Exception as e:  # a query one engine cannot answer is reported, not fatal
             emit(kind="query", engine=engine.name, name=name, error=f"{type(e).__name__}: {e}"[:300])
             continue
-        emit(kind="query", engine=engine.name, name=name, samples=r["samples"], rows=r["rows"])
+        emit(kind="query", engine=engine.name, name=name, samples=r["samples"], rows=r["rows"],
+             over_budget=r.get("over_budget"))
 
 
 def _viewer_govkg(engine: Engine, reps: int, budget: float) -> None:
@@ -73,7 +74,8 @@ def _viewer_govkg(engine: Engine, reps: int, budget: float) -> None:
         except Exception as e:
             emit(kind="page", engine="govkg", name=name, error=f"{type(e).__name__}: {e}"[:300])
             continue
-        emit(kind="page", engine="govkg", name=name, samples=r["samples"], cold=cold, calls=calls)
+        emit(kind="page", engine="govkg", name=name, samples=r["samples"], cold=cold, calls=calls,
+             over_budget=r.get("over_budget"))
     module, search = viewer.typeahead_call()
     if search is None:
         emit(kind="typeahead", engine="govkg", unavailable=f"{module} is not available yet")
@@ -82,7 +84,7 @@ def _viewer_govkg(engine: Engine, reps: int, budget: float) -> None:
     emit(kind="index", engine="govkg", name="search-index-build", seconds=cold)
     for q in viewer.TYPEAHEAD:
         r = samples(partial(search, store, q), reps, budget, warmup=0)
-        emit(kind="typeahead", engine="govkg", name=q, samples=r["samples"])
+        emit(kind="typeahead", engine="govkg", name=q, samples=r["samples"], over_budget=r.get("over_budget"))
 
 
 def _replay(engine: Engine, calls: list[Any]) -> int:
@@ -97,10 +99,10 @@ def _viewer_replay(engine: Engine, plan: dict[str, Any], reps: int, budget: floa
         except Exception as e:
             emit(kind="page", engine=engine.name, name=name, error=f"{type(e).__name__}: {e}"[:300])
             continue
-        emit(kind="page", engine=engine.name, name=name, samples=r["samples"])
+        emit(kind="page", engine=engine.name, name=name, samples=r["samples"], over_budget=r.get("over_budget"))
     for q in viewer.TYPEAHEAD:
         r = samples(partial(engine.run, viewer.scan_query(q), union=True), reps, budget)
-        emit(kind="typeahead", engine=engine.name, name=q, samples=r["samples"])
+        emit(kind="typeahead", engine=engine.name, name=q, samples=r["samples"], over_budget=r.get("over_budget"))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,0 +1,177 @@
+"""From the workers' JSON lines to :class:`bench.report.Record` rows, with the issue's targets.
+
+Every metric below is always present: a measure that did not run (module not there yet, engine skipped or
+stopped by its budget) keeps its row, with null values and a note saying why.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bench.engines import BASELINE_NAMES
+from bench.measure import p50, p95, p99
+from bench.report import Record
+
+Lines = dict[str, tuple[list[dict[str, Any]], str]]
+MS = 1000.0
+
+
+def _find(lines: list[dict[str, Any]], kind: str, name: str | None = None, engine: str | None = None) -> dict | None:
+    for r in lines:
+        if r.get("kind") == kind and (name is None or r.get("name") == name) and (engine is None or
+                                                                                 r.get("engine") == engine):
+            return r
+    return None
+
+
+def _stat(rec: dict | None, fn: Any) -> tuple[float | None, str]:
+    """(value in ms, note) of a measure: its statistic, or the budget as a lower bound when no run finished."""
+    if rec is None:
+        return None, ""
+    if rec.get("samples"):
+        return fn(rec["samples"]) * MS, ""
+    if rec.get("over_budget"):
+        return rec["over_budget"] * MS, f"lower bound: stopped at the {rec['over_budget']:g} s budget"
+    return None, rec.get("unavailable") or rec.get("error", "")
+
+
+def _why(out: Lines, engine: str, skip: set[str], rec: dict | None) -> str:
+    if engine in skip:
+        return f"{engine} skipped (--skip-baseline {engine})"
+    if rec is not None:
+        return rec.get("unavailable") or rec.get("error", "")
+    if engine in out and out[engine][1]:
+        return out[engine][1]
+    return "not measured"
+
+
+def build(scale: str, out: Lines, skip: set[str]) -> list[Record]:
+    recs: list[Record] = []
+    g = out.get("govkg", ([], "not run"))[0]
+    base = {e: out.get(e, ([], ""))[0] for e in ("oxigraph", "rdflib")}
+
+    # Load throughput and peak memory.
+    gl = _find(g, "load")
+    for e, lines in base.items():
+        bl = _find(lines, "load")
+        note = "" if bl and gl else _why(out, "govkg" if not gl else e, skip, None) or "load did not finish"
+        gt = gl["quads"] / gl["seconds"] if gl else None
+        bt = bl["quads"] / bl["seconds"] if bl else None
+        r = Record("load_throughput", scale, gt, bt, BASELINE_NAMES[e] + (" bulk_load" if e == "oxigraph" else ""),
+                   "quads/s", "higher", note=note)
+        if e == "oxigraph":
+            r.target = "≥ 1/1.5 of raw bulk load"
+            r.meets = None if r.ratio is None else r.ratio >= 1 / 1.5
+        recs.append(r)
+        recs.append(Record("load_peak_memory", scale, gl["peak_mb"] if gl else None, bl["peak_mb"] if bl else None,
+                           BASELINE_NAMES[e], "MB", note=note))
+
+    # Researcher queries and the model's own examples.
+    names = [r["name"] for r in g if r.get("kind") == "query"]
+    for name in names:
+        gq = _find(g, "query", name)
+        for e, lines in base.items():
+            bq = _find(lines, "query", name)
+            for stat, fn in (("p50", p50), ("p95", p95)):
+                gv, gn = _stat(gq, fn)
+                bv, bn = _stat(bq, fn)
+                note = gn or bn
+                if gv is None or bv is None:
+                    note = note or (_why(out, "govkg", skip, gq) if gv is None else _why(out, e, skip, bq))
+                recs.append(Record(f"{name} {stat}", scale, gv, bv, BASELINE_NAMES[e], "ms", note=note))
+
+    # Viewer pages: the same SPARQL replayed on the baselines.
+    for gp in [r for r in g if r.get("kind") == "page"]:
+        name = gp["name"]
+        for e, lines in base.items():
+            bp = _find(lines, "page", name)
+            for stat, fn in (("p50", p50), ("p95", p95)):
+                gv, gn = _stat(gp, fn)
+                bv, bn = _stat(bp, fn)
+                note = gn or bn
+                if gv is None or bv is None:
+                    note = note or (_why(out, "govkg", skip, gp) if gv is None else _why(out, e, skip, bp))
+                r = Record(f"{name} {stat}", scale, gv, bv, BASELINE_NAMES[e] + " (same queries)", "ms", note=note)
+                if stat == "p50" and e == "oxigraph":
+                    r.target = "≤ 2x raw, < 50 ms"
+                    r.meets = None if r.ratio is None or gv is None else (r.ratio <= 2 and gv < 50)
+                recs.append(r)
+    if not any(r.get("kind") == "page" for r in g):
+        recs.append(Record("page:* p50", scale, None, None, "raw pyoxigraph", "ms",
+                           note=_why(out, "govkg", skip, None)))
+
+    # Typeahead: the index against a label scan per keystroke.
+    gts = [s for r in g if r.get("kind") == "typeahead" for s in r.get("samples", [])]
+    for e, lines in base.items():
+        bts = [s for r in lines if r.get("kind") == "typeahead" for s in r.get("samples", [])]
+        cut = sum(1 for r in lines if r.get("kind") == "typeahead" and r.get("over_budget"))
+        for stat, fn in (("p50", p50), ("p95", p95)):
+            note = "" if gts and bts else _why(out, e if gts else "govkg", skip, _find(g, "typeahead"))
+            if cut:
+                note = f"{cut} keystrokes stopped at the budget, left out"
+            r = Record(f"typeahead {stat}", scale, fn(gts) * MS if gts else None, fn(bts) * MS if bts else None,
+                       BASELINE_NAMES[e] + " label scan (CONTAINS)", "ms", note=note)
+            if stat == "p95" and e == "oxigraph":
+                r.target, r.meets = "< 50 ms", (None if not gts else fn(gts) * MS < 50)
+            recs.append(r)
+    ix = _find(g, "index")
+    recs.append(Record("search_index_build", scale, ix["seconds"] if ix else None, None, "—", "s",
+                       note="" if ix else "graph.search not available"))
+
+    # Memory of the process that ran the viewer's work.
+    gd = _find(g, "done")
+    od = _find(base["oxigraph"], "done")
+    r = Record("viewer_process_peak_memory", scale, gd["peak_mb"] if gd else None, od["peak_mb"] if od else None,
+               "raw pyoxigraph process", "MB", target="< 1024 MB")
+    r.meets = None if gd is None else gd["peak_mb"] < 1024
+    recs.append(r)
+
+    recs += _validation(scale, out, skip)
+    recs += _endpoint(scale, out, skip)
+    return recs
+
+
+def _validation(scale: str, out: Lines, skip: set[str]) -> list[Record]:
+    v = out.get("validation", ([], "validation skipped" if "validation" in skip else "not run"))
+    lines, why = v
+    gc, pc = _find(lines, "validation", "change", "govkg"), _find(lines, "validation", "change", "pyshacl")
+    gf, pf = _find(lines, "validation", "full", "govkg"), _find(lines, "validation", "full", "pyshacl")
+    pys_why = "pyshacl skipped" if "pyshacl" in skip else (why or "not measured")
+    g_why = (gf or {}).get("unavailable") or why or "not measured"
+    out_recs = []
+    gv, _ = _stat(gc, p50)
+    pv, _ = _stat(pc, p50)
+    r = Record("validate_change_20_triples p50", scale, gv, pv,
+               "pyshacl focus_nodes + use_shapes", "ms", target="< 10 ms", meets=None if gv is None else gv < 10,
+               note="" if gc and pc else (g_why if not gc else pys_why))
+    out_recs.append(r)
+    gfs = gf["samples"][0] if gf and "samples" in gf else None
+    pfs = pf["samples"][0] if pf else None
+    note = "" if gfs is not None and pfs is not None else (g_why if gfs is None else pys_why)
+    if gf and pf and "results" in gf:
+        note = f"results: govkg {gf['results']}, pyshacl {pf.get('results')}"
+    r = Record("validate_full", scale, gfs, pfs, "pyshacl whole graph", "s", target="≥ 10x faster", note=note)
+    r.meets = None if r.ratio is None else r.ratio <= 0.1
+    out_recs.append(r)
+    return out_recs
+
+
+def _endpoint(scale: str, out: Lines, skip: set[str]) -> list[Record]:
+    lines, why = out.get("endpoint", ([], "endpoint skipped" if "endpoint" in skip else "not run"))
+    ge: dict[str, Any] = _find(lines, "endpoint", engine="govkg") or {}
+    be: dict[str, Any] = _find(lines, "endpoint", engine="bare") or {}
+    note = "" if "rps" in ge and "rps" in be else (ge.get("unavailable") or ge.get("error") or why or "not measured")
+    name = "bare WSGI app, same server"
+    recs = [Record("endpoint_lookup_throughput", scale, ge.get("rps"), be.get("rps"), name, "req/s", "higher",
+                   target="≥ 3,000 req/s", meets=None if "rps" not in ge else ge["rps"] >= 3000, note=note)]
+    for stat, fn in (("p50", p50), ("p99", p99)):
+        gv = fn(ge["latencies"]) * MS if ge.get("latencies") else None
+        bv = fn(be["latencies"]) * MS if be.get("latencies") else None
+        r = Record(f"endpoint_lookup_latency {stat}", scale, gv, bv, name, "ms", note=note)
+        if stat == "p99":
+            r.target, r.meets = "< 10 ms", None if gv is None else gv < 10
+        recs.append(r)
+    gm = ge.get("server_peak_mb")
+    recs.append(Record("serving_process_peak_memory", scale, gm, be.get("server_peak_mb"), "bare WSGI app", "MB",
+                       target="< 1024 MB", meets=None if gm is None else gm < 1024, note=note))
+    return recs
