@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.remote_fixtures import remote_store, virtuoso  # noqa: F401 - a real Virtuoso for the remote backend
 from tests.viewer_data import viewer_store, viewer_url  # noqa: F401 - the viewer's graph and server
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,0 +1,160 @@
+"""The store contract on a real Virtuoso (``tests/remote_fixtures.py``); plus what only the remote store does."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+from collections.abc import Iterator
+
+import pytest
+from rdflib import BNode, Literal, URIRef
+
+from graph.errors import ForbiddenOperation, QuerySyntaxError, StoreError
+from graph.store.remote import VIRTUOSO_DEFAULT_GRAPH, RemoteStore
+from tests.remote_fixtures import free_port, open_remote
+from tests.store_contract import G1, G2, TRIG, StoreContract
+
+
+@pytest.fixture
+def store(remote_store: RemoteStore) -> Iterator[RemoteStore]:
+    yield remote_store
+
+
+class TestRemoteStoreOnVirtuoso(StoreContract):
+    pass
+
+
+def test_engine_is_told_by_its_server_header(store: RemoteStore) -> None:
+    assert store.dialect.name == "virtuoso"
+
+
+def test_virtuoso_system_graphs_stay_out_of_sight(store: RemoteStore, virtuoso: dict[str, str]) -> None:
+    # Virtuoso keeps thousands of its own triples in graphs of its own; govkg must see none of them,
+    # and CLEAR ALL must leave them alone.
+    def system_triples() -> int:
+        out = subprocess.run(
+            ["isql-vt", f"127.0.0.1:{virtuoso['sql_port']}", "dba", virtuoso["dba_password"],
+             "exec=SPARQL SELECT COUNT(*) WHERE { GRAPH <http://www.openlinksw.com/schemas/virtrdf#> { ?s ?p ?o } };"],
+            capture_output=True, text=True, check=True).stdout
+        return max(int(n) for n in re.findall(r"^\s*(\d+)\s*$", out, re.MULTILINE))
+
+    before = system_triples()
+    assert before > 100
+    assert store.named_graphs() == [] and store.count() == 0
+    assert not store.ask("ASK { ?s ?p ?o }", union_default_graph=True)
+    store.update("CLEAR ALL")
+    assert system_triples() == before
+
+
+def test_default_graph_round_trip(store: RemoteStore) -> None:
+    store.update('INSERT DATA { <urn:a> <urn:p> "mặc định"@vi }')
+    assert store.count() == 1 and store.named_graphs() == []
+    assert store.ask('ASK { <urn:a> <urn:p> "mặc định"@vi }')
+    store.update("CLEAR DEFAULT")
+    assert store.count() == 0
+
+
+def test_blank_nodes_load_and_link_across_graphs(store: RemoteStore) -> None:
+    data = """@prefix ex: <urn:ex:> .
+<urn:govkg:test:g1> { ex:u ex:address _:a . _:a ex:city "Hà Nội"@vi . }
+<urn:govkg:test:g2> { _:a ex:note "same node" . }
+""".encode()
+    assert store.load(data, format="trig") == 3
+    rows = store.query(
+        "SELECT ?city ?note WHERE { GRAPH ?g1 { <urn:ex:u> <urn:ex:address> ?a . ?a <urn:ex:city> ?city } "
+        "GRAPH ?g2 { ?a <urn:ex:note> ?note } }"
+    ).rows()
+    assert rows == [{"city": Literal("Hà Nội", lang="vi"), "note": Literal("same node")}]
+    a = next(iter(store.query("SELECT ?a WHERE { GRAPH ?g { <urn:ex:u> <urn:ex:address> ?a } }")))["a"]
+    assert isinstance(a, BNode)
+
+
+def test_transaction_with_blank_nodes_and_an_update(store: RemoteStore) -> None:
+    g = URIRef(G1)
+    with store.transaction() as tx:
+        tx.add((URIRef("urn:a"), URIRef("urn:p"), BNode(), g))
+        tx.add((URIRef("urn:a"), URIRef("urn:q"), Literal(1), None))
+        tx.update("INSERT DATA { GRAPH g:x { unit:vpcp a org:Organization } }")
+    assert store.count(G1) == 1 and store.count() == 3
+    with pytest.raises(StoreError), store.transaction() as tx:
+        tx.remove((URIRef("urn:a"), URIRef("urn:p"), BNode(), g))
+
+
+def test_gsp_load_and_dump_of_one_graph(store: RemoteStore) -> None:
+    assert store.gsp_url
+    nt = "".join(f'<urn:s{i}> <urn:p> "giá trị {i}" .\n' for i in range(2000)).encode()
+    assert store.load(nt, format="ntriples", graph=G2) == 2000
+    out = io.BytesIO()
+    store.dump(out, format="ntriples", graph=G2)
+    assert len(out.getvalue().splitlines()) == 2000
+    assert "giá trị 1999".encode() in out.getvalue() or b"gi\\u00E1" in out.getvalue()
+
+
+def test_load_without_gsp_is_one_update(virtuoso: dict[str, str]) -> None:
+    s = open_remote({**virtuoso, "GOVKG_REMOTE_GSP_URL": ""})
+    s.update("CLEAR ALL")
+    assert s.gsp_url is None
+    assert s.load(TRIG.encode(), format="trig") == 3
+    buf = io.BytesIO()
+    s.dump(buf, format="nquads")
+    assert sorted(buf.getvalue().decode().splitlines())[0].startswith("<urn:ex:a> <urn:ex:p> ")
+    s.update("CLEAR ALL")
+    s.close()
+
+
+def test_queries_with_their_own_dataset(store: RemoteStore) -> None:
+    store.load(TRIG.encode(), format="trig")
+    q = f"SELECT (COUNT(*) AS ?n) FROM <{G2}> WHERE {{ ?s ?p ?o }}"
+    assert int(str(store.query(q).rows()[0]["n"])) == 2
+    q = f"SELECT DISTINCT ?g FROM NAMED <{G1}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
+    assert [str(r["g"]) for r in store.query(q)] == [G1]
+    assert [str(r["g"]) for r in store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g")] == [
+        G1, G2]
+    assert VIRTUOSO_DEFAULT_GRAPH not in store.named_graphs()
+
+
+def test_results_in_every_format(store: RemoteStore) -> None:
+    store.load(TRIG.encode(), format="trig")
+    res = store.query("SELECT ?s ?o WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?o")
+    assert res.variables == ["s", "o"]
+    assert b"<uri>urn:ex:a</uri>" in res.serialize("xml")
+    assert res.serialize("tsv").decode().splitlines()[:2] == ["?s\t?o", "<urn:ex:a>\t1"]
+    ask = store.query("ASK { GRAPH ?g { <urn:ex:a> ?p ?o } }")
+    assert ask.boolean is True and ask.serialize("csv").strip() == b"true"
+    ttl = store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }").serialize("turtle")
+    assert len(list(store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"))) == 3
+    assert b"urn:ex:c" in ttl
+
+
+def test_network_fetches_are_refused(store: RemoteStore) -> None:
+    with pytest.raises(ForbiddenOperation):
+        store.query("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
+    with pytest.raises(ForbiddenOperation):
+        store.update("LOAD <http://127.0.0.1:9/data.ttl>")
+    with pytest.raises(ForbiddenOperation):
+        store.query('define get:soft "replace" SELECT * FROM <http://127.0.0.1:9/x> WHERE { ?s ?p ?o }')
+    # the words inside a literal or an IRI are data, not operations
+    store.update('INSERT DATA { GRAPH <urn:g> { <urn:x#SERVICE> <urn:p> "LOAD SERVICE define input:x" } }')
+    assert store.count() == 1
+
+
+def test_syntax_error_keeps_the_callers_line_numbers(store: RemoteStore) -> None:
+    with pytest.raises(QuerySyntaxError, match="line 2"):
+        store.query("SELECT *\nWHERE { ?s ?p }")
+
+
+def test_wrong_password_and_unreachable_engine(virtuoso: dict[str, str]) -> None:
+    bad = open_remote({**virtuoso, "GOVKG_REMOTE_PASSWORD": "wrong"})
+    with pytest.raises(StoreError, match="credentials"):
+        bad.update('INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:p> "x" } }')
+    dead = RemoteStore(f"http://127.0.0.1:{free_port()}/sparql", dialect="virtuoso", timeout=5)
+    with pytest.raises(StoreError, match="cannot reach"):
+        dead.query("ASK {}")
+
+
+def test_closed_store_refuses(virtuoso: dict[str, str]) -> None:
+    s = open_remote(virtuoso)
+    s.close()
+    with pytest.raises(StoreError):
+        s.query("ASK {}")
