@@ -19,8 +19,11 @@ from graph.errors import GovkgError
 #: Modules adding commands to the group: each has ``register(group: click.Group) -> None``.
 COMMAND_MODULES: list[str] = [
     "graph.commands.core",
+    "graph.commands.bench",
     "graph.commands.ingest",
     "graph.commands.release",
+    "graph.commands.serve",
+    "graph.commands.token",
 ]
 
 
