@@ -23,6 +23,9 @@ BLUEPRINTS: list[str] = [
     "webui.search",
     "webui.entities",
     "webui.dataset",  # /.well-known/void, /releases/, /dumps/latest.* (issue 9)
+    "webui.system",  # /healthz, /-/settings.json, /-/prefixes.json, /-/versions.json; error envelope (issue 3)
+    "webui.sparql",  # SPARQL 1.1 Protocol: /sparql, /update (issue 3)
+    "webui.gsp",  # Graph Store HTTP Protocol: /data (issue 3)
 ]
 
 SECURITY_HEADERS = {

@@ -84,20 +84,20 @@ def run(store: Any, job: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
     max_rows = int(job["max_rows"])
     if isinstance(result, ox.QueryBoolean):
         fmt = getattr(ox.QueryResultsFormat, job["results_format"])
-        return {"kind": "boolean", "truncated": False}, result.serialize(format=fmt)
+        return {"kind": "boolean", "truncated": False}, result.serialize(format=fmt) or b""
     if isinstance(result, ox.QuerySolutions):
         tsv, truncated = _capped(result, ox.QueryResultsFormat.TSV, 1, max_rows)
         if job["results_format"] == "TSV":
             return {"kind": "solutions", "truncated": truncated}, tsv
         fmt = getattr(ox.QueryResultsFormat, job["results_format"])
         parsed = ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV)
-        return {"kind": "solutions", "truncated": truncated}, parsed.serialize(format=fmt)
+        return {"kind": "solutions", "truncated": truncated}, parsed.serialize(format=fmt) or b""
     nt, truncated = _capped(result, ox.RdfFormat.N_TRIPLES, 0, max_rows)
     if job["rdf_format"] == "N_TRIPLES":
         return {"kind": "graph", "truncated": truncated}, nt
     fmt = getattr(ox.RdfFormat, job["rdf_format"])
     out = ox.serialize(ox.parse(nt, ox.RdfFormat.N_TRIPLES), format=fmt, prefixes=job.get("prefixes") or None)
-    return {"kind": "graph", "truncated": truncated}, out
+    return {"kind": "graph", "truncated": truncated}, out or b""
 
 
 def _read_exact(f: Any, n: int) -> bytes | None:

@@ -1,0 +1,92 @@
+"""``govkg serve``: the viewer and the SPARQL endpoint on gunicorn.
+
+One gunicorn worker process with threads owns the read-write store (RocksDB allows one writer process);
+queries run in its pool of killable query-worker processes (:mod:`graph.store.workers`).  An empty store
+is first seeded from the checkout (ontology, shapes, ``data/``) unless ``--no-seed`` is given.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+
+from graph.commands.options import store_option
+from graph.seed import load_seed
+from graph.settings import read_settings
+from graph.store import default_store_path, forget, open_store
+from graph.store.embedded import EmbeddedStore
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(serve)
+
+
+def gunicorn_options(host: str, port: int, threads: int) -> dict[str, Any]:
+    return {
+        "bind": f"{host}:{port}",
+        "workers": 1,  # one process owns the store; queries fan out to the worker pool
+        "worker_class": "gthread",
+        "threads": threads,
+        "timeout": 120,  # heartbeat of the worker process; queries stop at QUERY_TIMEOUT_S (at most 60)
+        "graceful_timeout": 10,
+        "keepalive": 5,
+        "limit_request_line": 0,  # the app answers 414 itself above MAX_URL_BYTES (gunicorn caps at 1 MiB)
+        "limit_request_field_size": 16384,
+        "preload_app": False,  # the store is opened in the worker, never in the arbiter
+        "proc_name": "govkg",
+        "control_socket_disable": True,  # several servers may run side by side (tests)
+    }
+
+
+def prepare_store(path: Path, seed: bool) -> int:
+    """Open the store, refuse an interrupted bulk load, seed it when empty; close it again.  Quads loaded."""
+    store = open_store(path)
+    try:
+        if isinstance(store, EmbeddedStore):
+            store.check_complete()
+        if seed and store.count() == 0:
+            click.echo(f"seeding the empty store in {path} from the checkout ...", err=True)
+            n = load_seed(store, progress=False)
+            click.echo(f"loaded {n} quads", err=True)
+            return n
+        return 0
+    finally:
+        forget(store)  # release the RocksDB lock before the server process opens the store
+
+
+def run_server(host: str, port: int, store_path: Path, threads: int) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    from webui.app import create_app
+
+    class GovkgApplication(BaseApplication):
+        def __init__(self, options: dict[str, Any]) -> None:
+            self.options = options
+            super().__init__()
+
+        def load_config(self) -> None:
+            for k, v in self.options.items():
+                self.cfg.set(k, v)
+
+        def load(self) -> Any:
+            return create_app()
+
+    os.environ["GOVKG_STORE"] = str(store_path)
+    GovkgApplication(gunicorn_options(host, port, threads)).run()
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--no-seed", is_flag=True, help="Do not seed an empty store from the checkout.")
+@store_option
+def serve(host: str, port: int, no_seed: bool, store_path: Path | None) -> None:
+    """Serve the viewer and the SPARQL endpoint (gunicorn; one process owns the store)."""
+    path = Path(store_path or default_store_path())
+    prepare_store(path, seed=not no_seed)
+    threads = int(read_settings()["THREADS"])
+    click.echo(f"serving {path} on http://{host}:{port}/ (SPARQL at /sparql)", err=True)
+    run_server(host, port, path, threads)

@@ -1,0 +1,73 @@
+"""Request limits: URL length (414), body size (413), and per-client concurrency (429 with Retry-After).
+
+A client is its address and its ``User-Agent`` (as the Wikidata Query Service counts them), so one
+script flooding the endpoint does not lock out a person at the same address.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import Flask, current_app, request
+
+from webui.errors import ApiError
+
+RETRY_AFTER_S = 2
+
+
+def init_app(app: Flask) -> None:
+    @app.before_request
+    def _url_limit() -> None:
+        limit = int(current_app.config["GOVKG"]["MAX_URL_BYTES"])
+        target = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or request.full_path
+        if len(target) > limit:
+            raise ApiError(414, f"the request target is longer than MAX_URL_BYTES={limit} bytes; "
+                                "send the query in a POST body")
+
+
+def read_body(limit: int, setting: str) -> bytes:
+    """The request body, at most ``limit`` bytes (also for chunked bodies without a length), else 413."""
+    n = request.content_length
+    if n is not None and n > limit:
+        raise ApiError(413, f"the request body is larger than {setting}={limit} bytes")
+    data = request.stream.read(limit + 1)
+    if len(data) > limit:
+        raise ApiError(413, f"the request body is larger than {setting}={limit} bytes")
+    return data
+
+
+class ClientSlots:
+    """Counts requests in flight per client; refuses beyond ``limit`` with 429."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._busy: dict[tuple[str, str], int] = {}
+
+    @staticmethod
+    def client() -> tuple[str, str]:
+        return (request.remote_addr or "", request.headers.get("User-Agent", "")[:200])
+
+    @contextmanager
+    def slot(self, limit: int) -> Iterator[None]:
+        key = self.client()
+        with self._lock:
+            n = self._busy.get(key, 0)
+            if n >= limit:
+                raise ApiError(429, f"this client already runs {n} queries (CLIENT_CONCURRENCY={limit}); "
+                                    "wait for them to finish", {"Retry-After": str(RETRY_AFTER_S)})
+            self._busy[key] = n + 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                left = self._busy.get(key, 1) - 1
+                if left <= 0:
+                    self._busy.pop(key, None)
+                else:
+                    self._busy[key] = left
+
+    def in_flight(self) -> int:
+        with self._lock:
+            return sum(self._busy.values())
