@@ -9,6 +9,8 @@ article is a ``schema:NewsArticle``; the extractor run a ``prov:Activity``.  Eve
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 from rdflib import BNode, Dataset, Literal, URIRef
@@ -18,16 +20,36 @@ from graph.ingest.gazetteer import TOP_LEVEL_SLUG, key
 from graph.ingest.link import LinkContext
 from graph.ingest.normalize import Article
 from graph.ingest.pipeline import EXTRACTOR_VERSION
-from graph.ingest.symbols import ISSUERS
+from graph.ingest.symbols import DOC_TYPES, ISSUERS, TYPE_WORDS
 from graph.iri import slug
 from graph.namespaces import ELI, GOVKG, ID, PREFIXES
 from graph.text import fold
 
 EVIDENCE_MAX = 200
+DOC_TYPE_NAMES = {**{s: n for s, n in DOC_TYPES.values()}, **{s: n for n, s in TYPE_WORDS.items()}}
 _CLASS = {"khoi-thi-dua": GOVKG.EmulationBlock, "cum-thi-dua": GOVKG.EmulationCluster, "hoi-dong": GOVKG.Council,
           "chi-bo": GOVKG.PartyOrganization, "dang-bo": GOVKG.PartyOrganization,
           "ban-can-su-dang": GOVKG.PartyOrganization, "chinh-phu": ORG.Organization, "bo": ORG.Organization,
           "co-quan-ngang-bo": ORG.Organization, "quoc-hoi": ORG.Organization, "dang": ORG.Organization}
+#: Publishers known by the first part of their host name: (unit slug, name).
+PUBLISHERS = {"chinhphu": ("vpcp-cong-thong-tin-dien-tu-chinh-phu", "Cổng Thông tin điện tử Chính phủ"),
+              "baochinhphu": ("vpcp-cong-thong-tin-dien-tu-chinh-phu", "Cổng Thông tin điện tử Chính phủ")}
+_ATTACHED = ("khoi-thi-dua", "cum-thi-dua", "hoi-dong")
+_SCHEMES = Path(__file__).resolve().parent.parent.parent / "ontology" / "schemes.ttl"
+
+
+def scheme_slugs(scheme: str) -> set[str] | None:
+    """The concept slugs of ``scheme`` in the checkout's ontology (None when it is not there: emit them all)."""
+    try:
+        text = _SCHEMES.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    return set(re.findall(rf"/id/concept/{scheme}/([a-z0-9-]+)>", text))
+
+
+_UNIT_TYPES = scheme_slugs("unit-type")
+_ROLES = scheme_slugs("role")
+_UNIT_TYPE_FIX = {"dang": "co-quan-dang", "co-quan-quoc-hoi": "quoc-hoi"}
 _PROGRAMME_CLASS = {"programme": GOVKG.Programme, "movement": GOVKG.Movement, "slogan": GOVKG.Slogan}
 
 
@@ -54,6 +76,14 @@ def to_dataset(m: dict[str, Any], art: Article, ctx: LinkContext) -> Dataset:
         g.add((src, DCTERMS.issued, Literal(f"{ctx.published.isoformat()}T00:00:00", datatype=XSD.dateTime)))
     if m["article"]["url"]:
         g.add((src, SDO.url, Literal(m["article"]["url"], datatype=XSD.anyURI)))
+    pub_iri = PUBLISHERS.get(ctx.source_slug.split("-")[0])
+    if pub_iri:
+        pub_node = URIRef(f"{ID}unit/{pub_iri[0]}")
+        g.add((src, DCTERMS.publisher, pub_node))
+        g.add((pub_node, RDF.type, ORG.OrganizationalUnit))
+        g.add((pub_node, RDFS.label, vi(pub_iri[1])))
+        g.add((pub_node, ORG.unitOf, URIRef(f"{ID}unit/van-phong-chinh-phu")))
+        g.add((pub_node, DCTERMS.source, src))
     g.add((run, RDF.type, PROV.Activity))
     g.add((run, RDFS.label, Literal(f"govkg ingest {EXTRACTOR_VERSION}", lang="en")))
     g.add((run, PROV.used, src))
@@ -82,12 +112,14 @@ def to_dataset(m: dict[str, Any], art: Article, ctx: LinkContext) -> Dataset:
             continue
         g.add((n, RDF.type, _CLASS.get(u["type"] or "", ORG.OrganizationalUnit)))
         g.add((n, RDFS.label, vi(u["name"])))
-        if u["type"]:
-            g.add((n, GOVKG.unitType, concept("unit-type", u["type"])))
+        utype = _UNIT_TYPE_FIX.get(u["type"] or "", u["type"])
+        if utype and (_UNIT_TYPES is None or utype in _UNIT_TYPES):
+            g.add((n, GOVKG.unitType, concept("unit-type", utype)))
         parent = unit_ref(u["parent"])
         if parent is not None:
             top = _CLASS.get(u["type"] or "") == ORG.Organization
-            g.add((n, ORG.subOrganizationOf if top else ORG.unitOf, parent))
+            prop = GOVKG.attachedTo if u["type"] in _ATTACHED else ORG.subOrganizationOf if top else ORG.unitOf
+            g.add((n, prop, parent))
         att = unit_ref(u["attached_to"])
         if att is not None:
             g.add((n, GOVKG.attachedTo, att))
@@ -110,6 +142,8 @@ def to_dataset(m: dict[str, Any], art: Article, ctx: LinkContext) -> Dataset:
         pslug = p["iri"].rsplit("/", 1)[-1]
         for q in p["posts"]:
             unit = unit_ref(q["unit"])
+            if unit is None or (_ROLES is not None and q["role"] not in _ROLES):
+                continue  # a title without its unit, or outside the role scheme, stays in the evidence for review
             target = f"{str(unit).rsplit('/', 1)[-1]}-{q['role']}" if unit is not None else q["role"]
             mem = URIRef(f"{ID}membership/{pslug}--{target}")
             g.add((mem, RDF.type, ORG.Membership))
@@ -123,6 +157,8 @@ def to_dataset(m: dict[str, Any], art: Article, ctx: LinkContext) -> Dataset:
                 g.add((post, RDF.type, ORG.Post))
                 g.add((post, ORG.postIn, unit))
                 g.add((post, ORG.role, concept("role", q["role"])))
+                g.add((post, RDFS.label, vi(f"{q['title']} {q['unit']}")))
+                g.add((post, DCTERMS.source, src))
             if q["former"]:
                 g.add((mem, GOVKG.former, Literal(True)))
             elif ctx.published:
@@ -134,6 +170,8 @@ def to_dataset(m: dict[str, Any], art: Article, ctx: LinkContext) -> Dataset:
         n = URIRef(d["iri"])
         evidence(n, d, 0.95 if d["symbol"] else 0.75)
         g.add((n, RDF.type, ELI.LegalResource))
+        g.add((n, RDFS.label, vi(d["title"] or " ".join(x for x in (DOC_TYPE_NAMES.get(d["type"] or "", ""),
+                                                                     d["symbol"] or d["number_as_written"]) if x))))
         if d["symbol"]:
             g.add((n, ELI.id_local, Literal(d["symbol"])))
         if d["number"]:
@@ -152,10 +190,17 @@ def to_dataset(m: dict[str, Any], art: Article, ctx: LinkContext) -> Dataset:
             if code in ISSUERS or issuer in ISSUERS:
                 g.add((n, GOVKG.issuerCode, Literal(issuer)))
             name = ISSUERS.get(code, issuer)
-            ref = unit_ref(name) or (URIRef(f"{ID}unit/{slug(name)}") if code in ISSUERS else None)
+            ref = unit_ref(name)
+            if ref is None and code in ISSUERS:
+                ref = URIRef(f"{ID}unit/{slug(name)}")
+                g.add((ref, RDF.type, ORG.Organization))
+                g.add((ref, RDFS.label, vi(name)))
+                g.add((ref, DCTERMS.source, src))
+                if code in ("TTg", "CTN"):
+                    g.add((ref, GOVKG.unitType, concept("unit-type", "nguoi-co-tham-quyen")))
             if ref is not None:
                 g.add((n, ELI.passed_by, ref))
-        if d["subject"]:
+        if d["subject"] and not d["title"]:  # the shape allows one of eli:title | dct:subject per language
             g.add((n, DCTERMS.subject, vi(d["subject"])))
         if d["title"]:
             g.add((n, ELI.title, vi(d["title"])))
