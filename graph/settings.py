@@ -65,6 +65,19 @@ SETTINGS: list[Setting] = [
     Setting("CORS_ORIGIN", "*", "Access-Control-Allow-Origin for reads ('' turns CORS off)."),
     Setting("TOKENS_FILE", "", "Where the hashes of API tokens are kept (default: STORE.tokens.json beside "
             "the store directory)."),
+    # A remote SPARQL engine instead of the embedded store (issue 7; README "Running on a remote SPARQL engine").
+    Setting("BACKEND", "embedded", "Where the graph lives: embedded (Oxigraph on disk, GOVKG_STORE) or remote "
+            "(a SPARQL 1.1 engine at GOVKG_REMOTE_QUERY_URL)."),
+    Setting("REMOTE_QUERY_URL", "", "SPARQL 1.1 Query endpoint of the remote engine."),
+    Setting("REMOTE_UPDATE_URL", "", "SPARQL 1.1 Update endpoint of the remote engine (default: the query URL)."),
+    Setting("REMOTE_GSP_URL", "", "Graph Store Protocol endpoint of the remote engine (optional: loads of one "
+            "graph and dumps use it; without it they go through Update and CONSTRUCT)."),
+    Setting("REMOTE_USER", "", "User name for the remote engine (none: anonymous)."),
+    Setting("REMOTE_PASSWORD", "", "Password for the remote engine (or the token, with bearer auth)."),
+    Setting("REMOTE_AUTH", "basic", "How to authenticate to the remote engine: basic, digest or bearer."),
+    Setting("REMOTE_TIMEOUT", 60.0, "Seconds to wait for the remote engine's answer to one request."),
+    Setting("REMOTE_DIALECT", "auto", "The remote engine's dialect: auto (told by its Server header), virtuoso, "
+            "fuseki or standard."),
 ]
 
 

@@ -158,3 +158,26 @@ def test_closed_store_refuses(virtuoso: dict[str, str]) -> None:
     s.close()
     with pytest.raises(StoreError):
         s.query("ASK {}")
+
+
+def test_open_store_chooses_the_remote_backend(virtuoso: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from graph.store import forget, open_store
+
+    for k, v in virtuoso.items():
+        if k.startswith("GOVKG_"):
+            monkeypatch.setenv(k, v)
+    s = open_store()
+    try:
+        assert isinstance(s, RemoteStore) and s.query_url == virtuoso["GOVKG_REMOTE_QUERY_URL"]
+        assert open_store("/nonexistent/ignored") is s
+        s.update('INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:p> "qua open_store" } }')
+        assert s.count("urn:g") == 1
+        s.update("CLEAR ALL")
+    finally:
+        forget(s)
+    monkeypatch.setenv("GOVKG_REMOTE_QUERY_URL", "")
+    with pytest.raises(StoreError, match="GOVKG_REMOTE_QUERY_URL"):
+        open_store()
+    monkeypatch.setenv("GOVKG_BACKEND", "cloud")
+    with pytest.raises(StoreError, match="embedded or remote"):
+        open_store()

@@ -6,6 +6,7 @@ import os
 import threading
 from pathlib import Path
 
+from graph.errors import StoreError
 from graph.store.base import QueryResult, Store, Transaction
 from graph.store.embedded import EmbeddedStore
 
@@ -25,13 +26,41 @@ def default_store_path() -> Path:
 
 
 def open_store(path: str | Path | None = None) -> Store:
-    """The store at ``path`` (default :func:`default_store_path`), opened once per process."""
+    """The store at ``path`` (default :func:`default_store_path`), opened once per process.
+
+    With ``GOVKG_BACKEND=remote`` it is the remote engine of the ``GOVKG_REMOTE_*`` settings instead, and
+    ``path`` is not used.
+    """
+    backend = os.environ.get("GOVKG_BACKEND", "embedded").strip().lower() or "embedded"
+    if backend == "remote":
+        return _open_remote()
+    if backend != "embedded":
+        raise StoreError(f"GOVKG_BACKEND={backend!r}; expected embedded or remote")
     p = Path(path) if path is not None else default_store_path()
     key = str(p.resolve())
     with _LOCK:
         st = _OPEN.get(key)
         if st is None:
             st = EmbeddedStore(p)
+            _OPEN[key] = st
+        return st
+
+
+def _open_remote() -> Store:
+    from graph.settings import read_settings
+    from graph.store.remote import RemoteStore
+
+    cfg = read_settings()
+    url = cfg["REMOTE_QUERY_URL"]
+    if not url:
+        raise StoreError("GOVKG_BACKEND=remote needs GOVKG_REMOTE_QUERY_URL (and usually GOVKG_REMOTE_UPDATE_URL)")
+    key = f"remote:{url}"
+    with _LOCK:
+        st = _OPEN.get(key)
+        if st is None:
+            st = RemoteStore(url, cfg["REMOTE_UPDATE_URL"] or None, cfg["REMOTE_GSP_URL"] or None,
+                             user=cfg["REMOTE_USER"] or None, password=cfg["REMOTE_PASSWORD"] or None,
+                             auth=cfg["REMOTE_AUTH"], timeout=cfg["REMOTE_TIMEOUT"], dialect=cfg["REMOTE_DIALECT"])
             _OPEN[key] = st
         return st
 
