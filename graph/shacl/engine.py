@@ -122,8 +122,9 @@ class Evaluator:
         out: list[Result] = []
         for c in shape.constraints:
             out += self.constraint(shape, c, focus)
+        inner = PathFocus(focus, shape.path) if shape.path is not None else focus
         for p in shape.properties:
-            out += self.shape(self.model[p], focus)
+            out += self.shape(self.model[p], inner)
         return out
 
     def failing(self, node: Node, focus: Focus) -> set[Node]:
@@ -330,10 +331,7 @@ class Evaluator:
         return f'(DATATYPE(?v) = <{dt}> && REGEX(STR(?v), "{rx}"){cast})'
 
     def _flags(self, shape: Shape) -> str:
-        for c in shape.constraints:
-            if c.param == SH.flags:
-                return str(c.value)
-        return ""
+        return shape.flags
 
 
 def _length_fails(v: Node, n: int, op: str) -> bool:

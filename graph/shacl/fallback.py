@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, Literal
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
@@ -53,7 +53,7 @@ def run_pyshacl(
         shapes.add(t)
     kw: dict[str, object] = {}
     if use_shapes is not None:
-        kw["use_shapes"] = [str(s) if isinstance(s, URIRef) else s for s in use_shapes]
+        kw["use_shapes"] = list(use_shapes)
     if focus_nodes is not None:
         kw["focus_nodes"] = list(focus_nodes)
     _conforms, report, _text = validate(

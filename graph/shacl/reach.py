@@ -122,7 +122,7 @@ def build(model: ShapesModel) -> Reach:
             elif c.param in (SH["and"], SH["or"], SH.xone):
                 a.eps[v] |= {a.start[m] for m in c.items if m in a.start}
         for p in s.properties:
-            a.eps[q].add(a.start[p])
+            a.eps[v].add(a.start[p])
     reads: dict[int, frozenset[Read]] = {}
     steps: dict[int, frozenset[Step]] = {}
     for q in range(a.n):

@@ -96,6 +96,7 @@ class Shape:
     deactivated: bool
     sh_path: Node | None = None  # the sh:path node, reported as sh:resultPath
     foreign: tuple[URIRef, ...] = ()  # parameters this engine does not compile
+    flags: str = ""  # sh:flags of sh:pattern
 
     @property
     def is_property(self) -> bool:
@@ -207,6 +208,7 @@ def load_shapes(g: Graph) -> ShapesModel:
             deactivated=isinstance(deact, Literal) and deact.value is True,
             sh_path=sh_path,
             foreign=tuple(foreign),
+            flags=str(g.value(node, SH.flags) or ""),
         )
     roots = tuple(sorted((n for n, s in shapes.items() if s.targets), key=lambda n: (isinstance(n, BNode), str(n))))
     return ShapesModel(MappingProxyType(shapes), roots, tuple(g))

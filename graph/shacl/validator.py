@@ -115,7 +115,12 @@ def data_graph(store: Store) -> Graph:
 def _fallback(c: Compiled, data: Graph, focus: Sequence[Node] | None = None) -> list[Result]:
     if not c.fallback:
         return []
-    return run_pyshacl(data, c.model.triples, use_shapes=[n for n, _ in c.fallback], focus_nodes=focus)
+    # pySHACL's use_shapes loses sibling information (sh:qualifiedValueShapesDisjoint), so run every shape and
+    # keep the results of the shapes handed over.
+    mine: set[Node] = set()
+    for n, _ in c.fallback:
+        mine |= c.model.closure(n)
+    return [r for r in run_pyshacl(data, c.model.triples, focus_nodes=focus) if r.shape in mine]
 
 
 def store_results(store: Store, compiled: Compiled | None = None) -> list[Result]:
@@ -181,14 +186,18 @@ def change_results(
     return evaluate(c, MemorySource(triples), closure, sorted(focus, key=str)), focus
 
 
-def graph_results(data: Graph, shapes: Graph) -> list[Result]:
-    """Validate an rdflib graph (with the engine, on an in-memory copy)."""
+def memory_store(data: Graph, shapes: Graph) -> Store:
+    """An in-memory store with ``data`` in the default graph and ``shapes`` in the shapes graph (ids kept)."""
     from graph.store.embedded import EmbeddedStore
 
     mem = EmbeddedStore(None)
-    with mem.transaction() as tx:
-        for s, p, o in data:
-            tx.add((s, p, o, None))
-        for s, p, o in shapes:
-            tx.add((s, p, o, URIRef(SHAPES)))
-    return store_results(mem, compile_shapes(shapes))
+    for s, p, o in data:
+        mem.add((s, p, o, None))
+    for s, p, o in shapes:
+        mem.add((s, p, o, URIRef(SHAPES)))
+    return mem
+
+
+def graph_results(data: Graph, shapes: Graph) -> list[Result]:
+    """Validate an rdflib graph with the engine (on an in-memory store; blank nodes keep their ids)."""
+    return store_results(memory_store(data, shapes), compile_shapes(shapes))
