@@ -14,7 +14,7 @@ from bench import names
 from bench import vocab as v
 from bench.documents import DOC_TYPES
 from bench.skeleton import ROLE_LABELS, Unit
-from bench.writer import QuadWriter, Triple, concept, date, ent, vi
+from bench.writer import QuadWriter, Triple, concept, date, ent, typed, vi
 
 if TYPE_CHECKING:
     from bench.generate import Generator
@@ -146,4 +146,44 @@ def document_article(gen: Generator, d: Date, w: QuadWriter) -> None:
     passed_by = ent("unit", "thu-tuong-chinh-phu" if issuer == "TTg" else top.slug)
     gen.docs.issue(abbr, issuer, iso, passed_by, ent("person", signer.person.slug), subject, src, out,
                    numbered=numbered)
+    w.graph(g, out)
+
+
+ANCHOR_DAY = Date(2023, 7, 18)
+
+
+def anchor_article(gen: Generator, w: QuadWriter) -> None:
+    """The seed article's kind of story, on its day, so the README's researcher queries have answers at every
+    scale: Khối thi đua 3 of VPCP signs its pledge on 18/7/2023, chaired by Lê Tuấn Dũng, Vụ trưởng kiêm Bí thư
+    Chi bộ, carrying out Công điện 280/CĐ-TTg and marking the 75th anniversary of the 1948 call to emulation."""
+    people, d = gen.people, ANCHOR_DAY
+    iso = d.isoformat()
+    block = gen.units["vpcp-khoi-thi-dua-3"]
+    vu = gen.units["vpcp-vu-cong-tac-quoc-hoi-dia-phuong-va-doan-the"]
+    cell = gen.units["vpcp-chi-bo-vu-cong-tac-quoc-hoi-dia-phuong-va-doan-the"]
+    out: list[Triple] = []
+    title = "Khối thi đua 3 Văn phòng Chính phủ ký kết giao ước thi đua năm 2023"
+    src, g = gen.source(d, title, out, short="khoi-thi-dua-3")
+    seen: set[str] = set()
+    node = _event(gen, d, "ky-ket-giao-uoc-thi-dua", block, "Lễ ký kết giao ước thi đua năm 2023",
+                  "phong trào thi đua yêu nước", src, out)
+    dung = people.named_person("Lê Tuấn Dũng", male=True)
+    people.attest(dung, vu, "vu-truong", iso, src, out, seen)
+    people.attest(dung, cell, "bi-thu-chi-bo", iso, src, out, seen, concurrent=True)
+    _associate(gen, node, ent("person", dung.slug), "chair", out)
+    for u in gen.sk.units:
+        if u.block == block.slug and u is not vu:
+            h = people.holder(u, u.head_role, iso, src, out, seen)
+            _associate(gen, node, ent("person", h.person.slug), "signatory", out)
+    doc = gen.docs.named("280/CĐ-TTg", "CĐ", "TTg", "2023-04-19", ent("unit", "thu-tuong-chinh-phu"),
+                         "tăng cường công tác phòng, chống thiên tai", src, out)
+    history = ent("event", "1948-06-11-loi-keu-goi-thi-dua-ai-quoc")
+    anniversary = ent("event", "2023-06-11-ky-niem-75-nam-loi-keu-goi-thi-dua-ai-quoc")
+    out += [(node, v.IMPLEMENTS, doc), (node, v.CONCERNS, anniversary),
+            (history, v.A, v.HISTORICAL_EVENT), (history, v.LABEL, vi("Lời kêu gọi thi đua ái quốc")),
+            (history, v.START_DATE, date("1948-06-11")), (history, v.SOURCE, src),
+            (anniversary, v.A, v.ANNIVERSARY), (anniversary, v.START_DATE, date("2023-06-11")),
+            (anniversary, v.LABEL, vi("Kỷ niệm 75 năm Ngày Chủ tịch Hồ Chí Minh ra Lời kêu gọi thi đua ái quốc")),
+            (anniversary, v.ANNIVERSARY_NUMBER, typed("75", "integer")), (anniversary, v.COMMEMORATES, history),
+            (anniversary, v.SOURCE, src)]
     w.graph(g, out)

@@ -16,7 +16,7 @@ from bench.writer import Triple, concept, date, ent, lit, typed, vi
 from graph.iri import slug
 
 #: Symbols the generator writes by name (the legal bases of the 2025 changes).
-RESERVED = ("176/2025/QH15", "36/2025/NĐ-CP")
+RESERVED = ("176/2025/QH15", "36/2025/NĐ-CP", "280/CĐ-TTg/2023")
 DOC_TYPES = {abbr: (cslug, tname, normative) for cslug, abbr, tname, normative in names.DOC_TYPES}
 
 
@@ -53,13 +53,13 @@ class Documents:
 
     def named(self, sym: str, abbr: str, issuer: str, d: str, passed_by: str, subject: str, src: str,
               out: list[Triple]) -> str:
-        """The document with the given normative symbol (``176/2025/QH15``), written the first time."""
+        """The document with the given symbol (``176/2025/QH15``, ``280/CĐ-TTg``), written the first time."""
         if sym in self._by_symbol:
             node = self._by_symbol[sym]
             out.append((node, v.SOURCE, src))
             return node
         num = sym.split("/")[0]
-        node = self._write(slug(sym), sym, num, abbr, issuer, d, passed_by, None, subject, src, out)
+        node = self._write(slug(sym) if DOC_TYPES[abbr][2] else slug(f"{sym}-{d[:4]}"), sym, num, abbr, issuer, d, passed_by, None, subject, src, out)
         self._by_symbol[sym] = node
         return node
 

@@ -71,10 +71,14 @@ class Generator:
         self._skeleton(w)
         changes = list(self.sk.changes)
         kinds = (articles.event_article, articles.appointment_article, articles.document_article)
+        anchored = False
         while w.count < self.target:
             d = START + timedelta(days=int((END - START).days * w.count / self.target))
             while changes and changes[0].date <= d.isoformat():
                 self._change_article(changes.pop(0), w)
+            if not anchored and d >= articles.ANCHOR_DAY:
+                articles.anchor_article(self, w)
+                anchored = True
             self.rng.choices(kinds, weights=(55, 25, 20))[0](self, d, w)
         return w.count
 
@@ -129,7 +133,7 @@ class Generator:
     def _block_members(self, block: Unit, src: str, out: list[Triple]) -> None:
         bnode = ent("unit", block.slug)
         for m in self.sk.units:
-            if m.parent == block.parent and m.utype in ("vu", "cuc") and not m.created_by_change:
+            if m.block == block.slug and not m.created_by_change:
                 ms = ent("membership", f"{m.slug}--{block.slug}")
                 mnode = ent("unit", m.slug)
                 out += [(ms, v.A, v.MEMBERSHIP), (ms, v.MEMBER, mnode), (ms, v.ORG_ORGANIZATION, bnode),

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from bench import names
 from bench import vocab as v
 from bench.skeleton import ROLE_LABELS, Unit
-from bench.writer import Triple, concept, date, ent, vi
+from bench.writer import Triple, concept, date, ent, typed, vi
+
+TRUE = typed("true", "boolean")
 from graph.iri import slug
 
 
@@ -73,8 +75,8 @@ class People:
         seen.add(p.slug)
         if not p.described:
             p.described = True
-            out += [(node, v.A, v.PERSON), (node, v.NAME, vi(p.name)), (node, v.LABEL, vi(p.name))]
-        out.append((node, v.SOURCE, src))
+            out += [(node, v.A, v.PERSON), (node, v.NAME, vi(p.name))]
+        out += [(node, v.LABEL, vi(p.name)), (node, v.SOURCE, src)]  # each article names who it mentions
         return node
 
     def post(self, unit: Unit, role: str, src: str, out: list[Triple]) -> str:
@@ -83,9 +85,25 @@ class People:
         if ps not in self._posts:
             self._posts.add(ps)
             out += [(node, v.A, v.POST), (node, v.POST_IN, ent("unit", unit.slug)),
-                    (node, v.ROLE, concept("role", role)),
-                    (node, v.LABEL, vi(f"{ROLE_LABELS[role]} {unit.name}")), (node, v.SOURCE, src)]
+                    (node, v.ROLE, concept("role", role))]
+        out += [(node, v.LABEL, vi(f"{ROLE_LABELS[role]} {unit.name}")), (node, v.SOURCE, src)]
         return ps
+
+    def named_person(self, name: str, male: bool) -> Person:
+        base = slug(name)
+        n = self._name_counts.get(base, 0) + 1
+        self._name_counts[base] = n
+        p = Person(base if n == 1 else f"{base}-{n}", name, male)
+        self.persons.append(p)
+        return p
+
+    def attest(self, p: Person, unit: Unit, role: str, d: str, src: str, out: list[Triple], seen: set[str],
+               concurrent: bool = False) -> Holding:
+        """``p`` holds ``role`` in ``unit`` on ``d`` (known from this article only); ``concurrent``: "kiêm"."""
+        h = self._membership(p, unit, role, d, False, src, out, seen)
+        if concurrent:
+            out.append((ent("membership", h.membership), v.CONCURRENT, TRUE))
+        return h
 
     def _membership(self, p: Person, unit: Unit, role: str, d: str, started: bool, src: str,
                     out: list[Triple], seen: set[str]) -> Holding:

@@ -56,6 +56,7 @@ class Unit:
     head_role: str = ""
     deputy_role: str | None = None
     created_by_change: bool = False
+    block: str | None = None  # the emulation block (khối thi đua) the unit belongs to
 
     def __post_init__(self) -> None:
         if not self.head_role:
@@ -141,22 +142,28 @@ def _government() -> tuple[list[Unit], list[Change]]:
     return units, changes
 
 
-def _children(code: str, parent: str, items: list[tuple[str, str]]) -> list[Unit]:
+def _children(code: str, parent: str, items: list[tuple[str, str]], blocks: int = 1) -> list[Unit]:
+    """The units of a ministry-level body, a Chi bộ per Vụ, its council, and its emulation blocks: one
+    ("Khối thi đua các Vụ và tương đương") or, as at VPCP, ``blocks`` numbered ones ("Khối thi đua 3")."""
+    if blocks == 1:
+        block_units = [Unit(f"{code}-khoi-thi-dua-cac-vu", "Khối thi đua các Vụ và tương đương", "khoi-thi-dua",
+                            "block", parent=parent)]
+    else:
+        block_units = [Unit(f"{code}-khoi-thi-dua-{k}", f"Khối thi đua {k}", "khoi-thi-dua", "block", parent=parent)
+                       for k in range(1, blocks + 1)]
     out = []
-    for name, utype in items:
-        u = Unit(f"{code}-{slug(name)}", name, utype, "unit", parent=parent)
+    for i, (name, utype) in enumerate(items):
+        u = Unit(f"{code}-{slug(name)}", name, utype, "unit", parent=parent, block=block_units[i % blocks].slug)
         out.append(u)
         if utype == "vu":
             out.append(Unit(f"{code}-chi-bo-{slug(name)}", f"Chi bộ {name}", "chi-bo", "party", parent=u.slug))
     out.append(Unit(f"{code}-hoi-dong-thi-dua-khen-thuong", "Hội đồng Thi đua - Khen thưởng", "hoi-dong", "council",
                     parent=parent))
-    out.append(Unit(f"{code}-khoi-thi-dua-cac-vu", "Khối thi đua các Vụ và tương đương", "khoi-thi-dua", "block",
-                    parent=parent))
-    return out
+    return out + block_units
 
 
 def _vpcp() -> tuple[list[Unit], list[Change]]:
-    units = _children("vpcp", "van-phong-chinh-phu", names.VPCP_UNITS)
+    units = _children("vpcp", "van-phong-chinh-phu", names.VPCP_UNITS, blocks=3)
     by_name = {u.name: u for u in units}
     changes = []
     for old, new, when in names.VPCP_RENAMES:
