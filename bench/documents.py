@@ -59,7 +59,8 @@ class Documents:
             out.append((node, v.SOURCE, src))
             return node
         num = sym.split("/")[0]
-        node = self._write(slug(sym) if DOC_TYPES[abbr][2] else slug(f"{sym}-{d[:4]}"), sym, num, abbr, issuer, d, passed_by, None, subject, src, out)
+        s = slug(sym) if DOC_TYPES[abbr][2] else slug(f"{sym}-{d[:4]}")
+        node = self._write(s, sym, num, abbr, issuer, d, passed_by, None, subject, src, out)
         self._by_symbol[sym] = node
         return node
 

@@ -15,9 +15,9 @@ from bench import names
 from bench import vocab as v
 from bench.skeleton import ROLE_LABELS, Unit
 from bench.writer import Triple, concept, date, ent, typed, vi
+from graph.iri import slug
 
 TRUE = typed("true", "boolean")
-from graph.iri import slug
 
 
 @dataclass
