@@ -6,26 +6,26 @@ functions and nothing else; so does any later write path.  Each function: refuse
 the query workers see it (:func:`graph.store.snapshots.after_write`).  Writes are serialised by one lock, so
 generations follow the order of commits.
 
-The steward issue adds validation against the shapes, an audit changeset per write (``actor`` is the name of
-the token that asked) and review, inside exactly these functions.
+Each function hands a plan to :func:`graph.commit.execute`: the change is computed in memory, refused or
+validated against the shapes (in ``ctx.lang``), and committed in one atomic update together with its
+changeset record (``actor`` is the name of the token that asked; ``ctx`` adds role, comment, confirmation,
+language and staging).  ``if_match`` is compared with :func:`graph.changesets.graph_etag` under the lock.
 """
 
 from __future__ import annotations
 
 import re
-import threading
-import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from graph import payloads
+from graph.changesets import etag_matches, graph_etag
+from graph.commit import PreconditionFailed, WriteContext, execute
+from graph.diffs import drops_all, graph_plan, update_plan
 from graph.errors import ParseError, QuerySyntaxError
 from graph.formats import UnknownFormat, rdf_format
-from graph.sparql_guard import check_rdf_payload, inspect, with_using
+from graph.sparql_guard import inspect, with_using
 from graph.store.base import Store
-from graph.store.snapshots import after_write
-
-_WRITE_LOCK = threading.Lock()
-STAGING_PREFIX = "urn:govkg:staging:"
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,8 @@ class Change:
     operation: str  # update, put, post, delete
     graph: str | None  # the graph written (None: the default graph; "" for updates)
     created: bool = False  # the graph did not exist before
+    changeset: str = ""  # the id of the recorded changeset ("" when nothing changed)
+    status: str = "applied"  # or "staged" (kept for review, not applied)
 
 
 def apply_update(
@@ -47,8 +49,9 @@ def apply_update(
     using_named_graphs: Sequence[str] = (),
     max_nesting: int = 100,
     max_operators: int = 2000,
+    ctx: WriteContext | None = None,
 ) -> Change:
-    """Apply a SPARQL 1.1 Update request (all operations or none)."""
+    """Apply a SPARQL 1.1 Update request (all operations or none), validated and recorded (graph.commit)."""
     info = inspect(sparql, max_nesting=max_nesting, max_operators=max_operators)
     if info.is_query:
         raise QuerySyntaxError(f"this is a {info.operation} query, not an update; send it to the query endpoint")
@@ -57,54 +60,57 @@ def apply_update(
     if base_iri:
         text = f"BASE <{base_iri}>\n{text}"
         shift = 1
-    with _WRITE_LOCK:
-        try:
-            store.update(text)
-        except QuerySyntaxError as e:
-            raise QuerySyntaxError(_unshift(str(e), shift)) from e
-        after_write(store)
-    return Change("update", "")
+    try:
+        cs = execute(store, ctx or WriteContext(actor), "update", update_plan(text), drop_all=drops_all(text))
+    except QuerySyntaxError as e:
+        raise QuerySyntaxError(_unshift(str(e), shift)) from e
+    return Change("update", "", changeset=cs.id, status=cs.status)
 
 
 def put_graph(store: Store, graph: str | None, data: bytes, format: str, actor: str,
-              *, base_iri: str | None = None) -> Change:
-    """Replace the graph (``None``: the default graph) with ``data``, atomically."""
-    fmt, data = _triples(data, format, base_iri or graph)
-    staging = f"{STAGING_PREFIX}{uuid.uuid4()}"
-    with _WRITE_LOCK:
-        created = graph is not None and not _exists(store, graph)
-        store.load(data, format=fmt, graph=staging, base_iri=base_iri or graph)
-        target = "DEFAULT" if graph is None else f"GRAPH <{graph}>"
-        # MOVE drops the target, moves the staging graph there and drops it, in one atomic update.
-        store.update(f"CREATE SILENT GRAPH <{staging}> ; MOVE SILENT GRAPH <{staging}> TO {target}")
-        if graph is not None:
-            store.update(f"CREATE SILENT GRAPH <{graph}>")
-        after_write(store)
-    return Change("put", graph, created)
+              *, base_iri: str | None = None, ctx: WriteContext | None = None, if_match: str | None = None) -> Change:
+    """Replace the graph (``None``: the default graph) with ``data``, atomically, validated and recorded."""
+    return _graph_write("put", store, graph, data, format, actor, base_iri, ctx, if_match)
 
 
 def post_graph(store: Store, graph: str | None, data: bytes, format: str, actor: str,
-               *, base_iri: str | None = None) -> Change:
-    """Add ``data`` to the graph (``None``: the default graph), atomically."""
-    fmt, data = _triples(data, format, base_iri or graph)
-    with _WRITE_LOCK:
-        created = graph is not None and not _exists(store, graph)
-        store.load(data, format=fmt, graph=graph, base_iri=base_iri or graph)
-        after_write(store)
-    return Change("post", graph, created)
+               *, base_iri: str | None = None, ctx: WriteContext | None = None, if_match: str | None = None) -> Change:
+    """Add ``data`` to the graph (``None``: the default graph), atomically, validated and recorded."""
+    return _graph_write("post", store, graph, data, format, actor, base_iri, ctx, if_match)
 
 
-def delete_graph(store: Store, graph: str | None, actor: str) -> Change:
+def delete_graph(store: Store, graph: str | None, actor: str,
+                 *, ctx: WriteContext | None = None, if_match: str | None = None) -> Change:
     """Drop the named graph, or empty the default graph (``None``).  :class:`LookupError` if it does not exist."""
-    with _WRITE_LOCK:
-        if graph is None:
-            store.update("CLEAR DEFAULT")
-        else:
-            if not _exists(store, graph):
-                raise LookupError(f"no graph <{graph}>")
-            store.update(f"DROP GRAPH <{graph}>")
-        after_write(store)
-    return Change("delete", graph)
+    if graph is not None:
+        _check_iri(graph)
+    cs = execute(store, ctx or WriteContext(actor), "delete", graph_plan(graph, set(), "delete"),
+                 if_match=_graph_precondition(graph, if_match))
+    return Change("delete", graph, changeset=cs.id, status=cs.status)
+
+
+def _graph_write(op: str, store: Store, graph: str | None, data: bytes, format: str, actor: str,
+                 base_iri: str | None, ctx: WriteContext | None, if_match: str | None) -> Change:
+    if graph is not None:
+        _check_iri(graph)
+    f = rdf_format(format)
+    if f.quads and f.name != "jsonld":
+        raise UnknownFormat(f"{f.media_type} holds several graphs; send one graph (Turtle, N-Triples, ...)")
+    quads, _ = payloads.parse(data, f.name, graph, base_iri or graph)
+    cs = execute(store, ctx or WriteContext(actor), op, graph_plan(graph, quads, op),
+                 if_match=_graph_precondition(graph, if_match))
+    return Change(op, graph, graph is not None and graph in cs.diff.created, changeset=cs.id, status=cs.status)
+
+
+def _graph_precondition(graph: str | None, if_match: str | None) -> Callable[[Store], None] | None:
+    if if_match is None:
+        return None
+
+    def check(store: Store) -> None:
+        if not etag_matches(if_match, graph_etag(store, graph)):
+            raise PreconditionFailed("the graph has changed since it was read (If-Match does not match its ETag)")
+
+    return check
 
 
 def graph_exists(store: Store, graph: str) -> bool:
@@ -119,25 +125,6 @@ def _exists(store: Store, graph: str) -> bool:
 def _check_iri(iri: str) -> None:
     if not iri or re.search(r'[<>"{}|^`\\\x00-\x20]', iri) or ":" not in iri:
         raise ParseError(f"not an absolute IRI: {iri!r}")
-
-
-def _triples(data: bytes, format: str, base_iri: str | None) -> tuple[str, bytes]:
-    """The upload as a triple format the store loads into one graph, after the payload guard."""
-    f = rdf_format(format)
-    check_rdf_payload(data, f.name)
-    if f.name == "jsonld":
-        # The store loads JSON-LD as a dataset; a graph upload is one graph.  The guard above refused remote
-        # contexts, so rdflib's parser has nothing to fetch.
-        from rdflib import Graph
-
-        try:
-            g = Graph().parse(data=data, format="json-ld", publicID=base_iri)
-        except Exception as e:  # any parser failure is the upload's fault
-            raise ParseError(f"the JSON-LD does not parse: {e}") from e
-        return "ntriples", g.serialize(format="nt", encoding="utf-8")
-    if f.quads:
-        raise UnknownFormat(f"{f.media_type} holds several graphs; send one graph (Turtle, N-Triples, ...)")
-    return f.name, data
 
 
 def _unshift(message: str, lines: int) -> str:

@@ -1,0 +1,176 @@
+"""The one write path: plan, refuse, validate, commit atomically with the record, publish.
+
+Every write (SPARQL Update, the Graph Store Protocol, uploads, forms, inline edits, revert, accepting a staged
+change) is a *plan*: a function that, given the store, returns the :class:`graph.diffs.Diff` it would make.
+:func:`execute` runs it under one lock (writes never interleave):
+
+1. ``If-Match`` against the ETag of what the write replaces (412 when stale);
+2. the plan, on copies in memory (nothing written);
+3. refusals: the audit graph is never written by a request; the ontology and shapes graphs, ``DROP ALL`` and
+   ``CLEAR ALL`` need an admin token *and* the confirmation header (:data:`CONFIRM_HEADER`);
+4. staging (``stage=True``): only the record is written, with status ``staged``;
+5. SHACL on the state after the change (:func:`graph.shacl.validate_change`, incremental), in the request's
+   language; any violation raises :class:`ValidationFailed` carrying the report;
+6. one SPARQL Update holding the diff *and* the changeset record: Oxigraph applies it all or not at all;
+7. a new checkpoint generation for the query workers and the viewer's caches.
+
+Any exception before step 6 completes (a parser, the validator, the disk) leaves the store as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from graph.changesets import Changeset, new_id, now, record
+from graph.diffs import CHANGES_GRAPH, Diff, _blank
+from graph.errors import ForbiddenOperation, GovkgError, StoreError, ValidationFailed
+from graph.namespaces import SYSTEM_GRAPHS
+from graph.store.base import QuadTuple, Store
+from graph.store.terms import n3
+
+log = logging.getLogger(__name__)
+
+WRITE_LOCK = threading.RLock()
+CONFIRM_HEADER = "X-Govkg-Confirm"
+CONFIRM_DROP_ALL = "drop-all"  # DROP ALL, CLEAR ALL, DROP NAMED, CLEAR NAMED
+CONFIRM_SYSTEM = "system-graphs"  # writes into the ontology or shapes graph
+
+
+class PreconditionFailed(GovkgError):
+    """``If-Match`` named a version that is no longer current (HTTP 412)."""
+
+
+class AdminRequired(ForbiddenOperation):
+    """An operation that needs an admin token and the explicit confirmation header (HTTP 403)."""
+
+
+@dataclass(frozen=True)
+class WriteContext:
+    """Who writes, why, and how to answer."""
+
+    actor: str
+    role: str = "steward"
+    comment: str = ""
+    source: str = ""
+    lang: str = "en"
+    confirm: str = ""  # the value of the X-Govkg-Confirm header
+    stage: bool = False  # keep the change for review instead of applying it
+
+
+Plan = Callable[[Store], Diff]
+
+
+def execute(
+    store: Store, ctx: WriteContext, operation: str, plan: Plan, *, drop_all: bool = False,
+    if_match: Callable[[Store], None] | None = None, reverts: str = "", accepts: str = "",
+    extra: Callable[[], list[str]] | None = None,
+) -> Changeset:
+    """Run ``plan`` and commit its diff with a changeset (or stage it); see the module's text."""
+    with WRITE_LOCK:
+        if if_match is not None:
+            if_match(store)
+        d = plan(store)
+        refuse(d, ctx, drop_all)
+        started = now()
+        cs = Changeset(id=new_id(), actor=ctx.actor, operation=operation, comment=ctx.comment, source=ctx.source,
+                       status="staged" if ctx.stage else "applied", started=started, diff=d, reverts=reverts,
+                       accepts=accepts)
+        if d.empty and not ctx.stage:
+            cs.id = ""  # nothing to do, nothing recorded
+            return cs
+        if not ctx.stage:
+            validate(store, d, ctx.lang)
+        cs.ended = now()
+        ops = [] if ctx.stage else diff_ops(d)
+        ops += extra() if extra is not None else []
+        ops.append(insert_data(record(cs)))
+        try:
+            store.update(" ;\n".join(ops))
+        except GovkgError:
+            raise
+        except Exception as e:  # the engine refused or failed: Oxigraph wrote nothing
+            raise StoreError(f"the change could not be written; nothing was changed ({e})") from e
+        published(store)
+        return cs
+
+
+def refuse(d: Diff, ctx: WriteContext, drop_all: bool) -> None:
+    graphs = d.graphs()
+    if CHANGES_GRAPH in graphs:
+        raise ForbiddenOperation(f"<{CHANGES_GRAPH}> is the audit graph; only the write path writes it")
+    system = sorted(g for g in graphs if g in {str(x) for x in SYSTEM_GRAPHS})
+    if drop_all:
+        _confirmed(ctx, CONFIRM_DROP_ALL, "DROP ALL / CLEAR ALL")
+    if system:
+        _confirmed(ctx, CONFIRM_SYSTEM, "a write into " + ", ".join(f"<{g}>" for g in system))
+
+
+def _confirmed(ctx: WriteContext, word: str, what: str) -> None:
+    if ctx.role != "admin" or ctx.confirm.strip().lower() != word:
+        raise AdminRequired(f"{what} needs an admin token and the header '{CONFIRM_HEADER}: {word}'")
+
+
+def validate(store: Store, d: Diff, lang: str) -> None:
+    """Raise :class:`ValidationFailed` when the state after ``d`` violates a shape; fail closed on any error."""
+    from graph.shacl import validate_change
+
+    try:
+        report = validate_change(store, d.added, d.removed, lang)
+    except Exception as e:  # a crash of the validator must not let the write through
+        log.exception("the validator failed")
+        raise StoreError(f"the validator failed; nothing was written ({type(e).__name__})") from e
+    bad = [v for v in report.results if v.severity == "Violation"]
+    if bad:
+        report.results = bad
+        report.conforms = False
+        n = len(bad)
+        msg = (f"Thay đổi bị từ chối: {n} vi phạm ràng buộc SHACL." if lang == "vi"
+               else f"The change was refused: {n} SHACL violation{'s' if n != 1 else ''}.")
+        raise ValidationFailed(msg, report)
+
+
+def diff_ops(d: Diff) -> list[str]:
+    ops: list[str] = []
+    for g in d.unblank:
+        pat = "?s ?p ?o FILTER(isBlank(?s) || isBlank(?o))"
+        if g is None:
+            ops.append(f"DELETE {{ ?s ?p ?o }} WHERE {{ {pat} }}")
+        else:
+            ops.append(f"DELETE {{ GRAPH <{g}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{g}> {{ {pat} }} }}")
+    removed = [q for q in d.removed if not _blank(q)]
+    if removed:
+        ops.append("DELETE DATA { " + " ".join(_stmt(q) for q in removed) + " }")
+    if d.added:
+        ops.append(insert_data(d.added))
+    ops += [f"CREATE SILENT GRAPH <{g}>" for g in d.created]
+    ops += [f"DROP SILENT GRAPH <{g}>" for g in d.dropped]
+    return ops
+
+
+def insert_data(quads: list[QuadTuple]) -> str:
+    return "INSERT DATA { " + " ".join(_stmt(q) for q in quads) + " }"
+
+
+def delete_data(quads: list[QuadTuple]) -> str:
+    return "DELETE DATA { " + " ".join(_stmt(q) for q in quads) + " }"
+
+
+def _stmt(q: QuadTuple) -> str:
+    s, p, o, g = q
+    t = f"{n3(s)} {n3(p)} {n3(o)} ."
+    return t if g is None else f"GRAPH {n3(g)} {{ {t} }}"
+
+
+def published(store: Store) -> None:
+    """After a commit: a new checkpoint generation, and derived views forgotten.  Never undoes the commit."""
+    from graph.store.snapshots import after_write
+    from graph.viewcache import invalidate
+
+    try:
+        after_write(store)
+    except Exception:  # the change is committed; readers catch up at the next generation
+        log.exception("could not publish a checkpoint after a committed write")
+    invalidate(store)
