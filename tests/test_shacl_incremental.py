@@ -1,0 +1,217 @@
+"""Incremental validation (graph.shacl.validate_change) equals a full validation of the state after the change.
+
+Precisely, for a change with affected focus set A (as computed by the engine):
+- the incremental results are exactly the full after-state's results whose focus node is in A;
+- the full after-state's results outside A are exactly the full before-state's results outside A;
+- the store is not written by validating.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import threading
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, RDFS, XSD
+
+from graph.namespaces import GRAPH, ONTOLOGY_GRAPH, SHAPES_GRAPH
+from graph.shacl import validate_change, validate_store
+from graph.shacl.results import Result, flatten
+from graph.shacl.validator import change_results, store_results
+from graph.store.embedded import EmbeddedStore
+from graph.validate import load_ontology, load_shapes
+from tests.test_shacl_parity import FOAF, GOV, ID, ORG, SDO, generate
+
+G1, G2 = GRAPH["gen-1"], GRAPH["gen-2"]
+
+
+def _nquads(n_units: int, seed: int) -> bytes:
+    st_ = EmbeddedStore(None)
+    for t in load_ontology():
+        st_.add((*t, ONTOLOGY_GRAPH))
+    for t in load_shapes():
+        st_.add((*t, SHAPES_GRAPH))
+    for i, t in enumerate(generate(n_units, seed)):
+        st_.add((*t, G1 if i % 3 else G2))
+    buf = io.BytesIO()
+    st_.dump(buf, format="nquads")
+    return buf.getvalue()
+
+
+_DATA = _nquads(40, seed=3)
+
+
+def fresh(path: Path | None = None) -> EmbeddedStore:
+    s = EmbeddedStore(path)
+    s.load(_DATA, format="nquads")
+    return s
+
+
+def top_keys(results: list[Result], inside: set | None = None, outside: set | None = None) -> set:
+    keep = [
+        r for r in results if (inside is None or r.focus in inside) and (outside is None or r.focus not in outside)
+    ]
+    return {r.key() for r in flatten(keep)}
+
+
+def fingerprint(store: EmbeddedStore) -> bytes:
+    buf = io.BytesIO()
+    store.dump(buf, format="nquads")
+    return b"\n".join(sorted(buf.getvalue().splitlines()))
+
+
+PREDICATES = [
+    RDF.type, RDFS.label, ORG.unitOf, ORG.subOrganizationOf, ORG.member, ORG.organization, ORG.role, ORG.postIn,
+    GOV.post, GOV.unitType, SDO.validFrom, SDO.validThrough, FOAF.name,
+]
+
+
+def random_change(store: EmbeddedStore, seed: int, k: int) -> tuple[list, list]:
+    rnd = random.Random(seed)
+    quads = sorted(
+        (r["s"], r["p"], r["o"], r["g"])
+        for r in store.query(
+            f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g IN (<{G1}>, <{G2}>)) }}"
+        ).rows()
+    )
+    nodes = sorted({q[0] for q in quads} | {q[2] for q in quads if isinstance(q[2], URIRef)})
+    removed = rnd.sample(quads, min(k // 2, len(quads)))
+    added = []
+    for i in range(k - len(removed)):
+        p = rnd.choice(PREDICATES)
+        s = rnd.choice(nodes) if rnd.random() < 0.8 else URIRef(f"{ID}person/new-{seed}-{i}")
+        if p in (RDFS.label, FOAF.name):
+            o = Literal(rnd.choice(["Vụ Mới", "New unit", " xấu "]), lang=rnd.choice(["vi", "en"]))
+        elif p in (SDO.validFrom, SDO.validThrough):
+            o = Literal(f"20{rnd.randrange(10, 30)}-01-01", datatype=XSD.date if rnd.random() < 0.8 else None)
+        elif p == RDF.type:
+            o = rnd.choice([ORG.Organization, ORG.OrganizationalUnit, ORG.Membership, FOAF.Person, ORG.Post])
+        else:
+            o = rnd.choice(nodes)
+        added.append((s, p, o, rnd.choice([G1, G2])))
+    return added, removed
+
+
+def check(store: EmbeddedStore, added: list, removed: list) -> set:
+    before = store_results(store)
+    print_before = fingerprint(store)
+    inc, affected = change_results(store, added, removed)
+    assert fingerprint(store) == print_before, "validating a change must not write it"
+    with store.transaction() as tx:
+        for q in removed:
+            tx.remove(q)
+        for q in added:
+            tx.add(q)
+    after = store_results(store)
+    if affected is None:  # a full validation was needed: then it is the whole after-state
+        assert top_keys(inc) == top_keys(after)
+        return set()
+    assert top_keys(inc) == top_keys(after, inside=affected)
+    assert top_keys(after, outside=affected) == top_keys(before, outside=affected)
+    return affected
+
+
+def test_small_changes_on_disk(tmp_path: Path) -> None:
+    store = fresh(tmp_path / "store")
+    total_changed = 0
+    for seed in range(6):
+        added, removed = random_change(store, seed, 20)
+        affected = check(store, added, removed)
+        assert affected, "a 20-triple change touches some focus node"
+        total_changed += len(affected)
+    assert total_changed < 6 * 200, "the affected sets stay small"
+
+
+def test_change_that_breaks_a_nested_shape() -> None:
+    """Removing a concept's scheme breaks every post whose role is that concept (reached through sh:node)."""
+    store = fresh()
+    role = URIRef(f"{ID}concept/role/vu-truong")
+    rows = store.query(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ <{role}> ?p ?o }} }}").rows()
+    removed = [(role, r["p"], r["o"], r["g"]) for r in rows if str(r["p"]).endswith("inScheme")]
+    assert removed
+    affected = check(store, [], removed)
+    posts = {r["p"] for r in store.query(f"SELECT ?p WHERE {{ ?p <{ORG.role}> <{role}> }}", union_default_graph=True)}
+    assert posts and posts <= affected
+
+
+def test_schema_change_validates_everything() -> None:
+    store = fresh()
+    q = (URIRef(f"{ID}x"), RDFS.subClassOf, ORG.Organization, G1)
+    inc, affected = change_results(store, [q], [])
+    assert affected is None
+    check(fresh(), [q], [])
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), k=st.integers(1, 24))
+def test_random_changes_property(seed: int, k: int) -> None:
+    store = fresh()
+    added, removed = random_change(store, seed, k)
+    check(store, added, removed)
+
+
+def test_report_api_and_languages() -> None:
+    store = fresh()
+    unit = URIRef(f"{ID}unit/u1")
+    bad = [(unit, SDO.validFrom, Literal("không rõ"), G1)]
+    rep = validate_change(store, bad, [], lang="en")
+    assert not rep.conforms
+    v = next(v for v in rep.results if v.focus == str(unit) and v.constraint == "DatatypeConstraintComponent")
+    assert v.value == '"không rõ"'
+    assert v.message("vi") != v.message("en")
+    full = validate_store(store)
+    assert {(x.focus, x.constraint) for x in full.results} >= {
+        (x.focus, x.constraint) for x in validate_change(store, [], []).results
+    }
+
+
+def test_concurrent_validations_agree() -> None:
+    store = fresh()
+    expected_full = top_keys(store_results(store))
+    changes = [random_change(store, s, 20) for s in range(4)]
+    expected_inc = [top_keys(change_results(store, a, r)[0]) for a, r in changes]
+    errors: list[BaseException] = []
+    got: dict[int, set] = {}
+
+    def work(i: int) -> None:
+        try:
+            if i % 2:
+                got[i] = top_keys(store_results(store))
+            else:
+                a, r = changes[(i // 2) % 4]
+                got[i] = top_keys(change_results(store, a, r)[0])
+        except BaseException as e:  # noqa: BLE001
+            errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    for i, keys in got.items():
+        assert keys == (expected_full if i % 2 else expected_inc[(i // 2) % 4])
+
+
+@pytest.mark.parametrize("seed", [11, 12])
+def test_new_entity_with_membership(seed: int) -> None:
+    """A steward adds a person and a membership (the typical 20-triple change)."""
+    store = fresh()
+    p, m = URIRef(f"{ID}person/moi-{seed}"), URIRef(f"{ID}membership/moi-{seed}")
+    unit, post = URIRef(f"{ID}unit/u2"), URIRef(f"{ID}post/u2-vu-truong")
+    added = [
+        (p, RDF.type, FOAF.Person, G1), (p, FOAF.name, Literal("Trần Thị B"), G1),
+        (p, RDFS.label, Literal("Trần Thị B", lang="vi"), G1),
+        (m, RDF.type, ORG.Membership, G1), (m, ORG.member, p, G1), (m, ORG.organization, unit, G1),
+        (m, ORG.role, URIRef(f"{ID}concept/role/vu-truong"), G1), (m, GOV.post, post, G1),
+        (m, SDO.validFrom, Literal("2024-01-01", datatype=XSD.date), G1),
+    ]
+    if seed % 2:
+        added.append((m, SDO.validThrough, Literal("2023-01-01", datatype=XSD.date), G1))
+    affected = check(store, added, [])
+    assert {p, m} <= affected
