@@ -181,3 +181,23 @@ def test_open_store_chooses_the_remote_backend(virtuoso: dict[str, str], monkeyp
     monkeypatch.setenv("GOVKG_BACKEND", "cloud")
     with pytest.raises(StoreError, match="embedded or remote"):
         open_store()
+
+
+def test_large_writes_pass_virtuosos_parser_limit(virtuoso: dict[str, str]) -> None:
+    # Virtuoso's SPARQL compiler gives up at about 5,000 triples in one operation; govkg cuts its writes.
+    s = open_remote({**virtuoso, "GOVKG_REMOTE_GSP_URL": ""})
+    s.update("CLEAR ALL")
+    lines = [f'<urn:s{i}> <urn:p> "giá trị {i}"@vi .' for i in range(6000)]
+    lines += [f"<urn:s{i}> <urn:q> _:b{i // 3} ." for i in range(6000)]  # blank nodes shared by three triples
+    lines += [f'_:b{i} <urn:r> "{i}" .' for i in range(2000)]
+    assert s.load("\n".join(lines).encode(), format="ntriples", graph=G1) == 14000
+    shared = s.query("SELECT (COUNT(DISTINCT ?b) AS ?n) WHERE { GRAPH ?g { ?s <urn:q> ?b . ?b <urn:r> ?r } }")
+    assert int(str(shared.rows()[0]["n"])) == 2000
+    with s.transaction() as tx:
+        for i in range(2500):
+            tx.add((URIRef(f"urn:t{i}"), URIRef("urn:p"), Literal(i), URIRef(G2)))
+        for i in range(3000):
+            tx.remove((URIRef(f"urn:s{i}"), URIRef("urn:p"), Literal(f"giá trị {i}", lang="vi"), URIRef(G1)))
+    assert s.count(G2) == 2500 and s.count(G1) == 11000
+    s.update("CLEAR ALL")
+    s.close()

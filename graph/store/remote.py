@@ -60,10 +60,18 @@ VIRTUOSO_SYSTEM_GRAPHS = ("http://www.openlinksw.com/schemas/virtrdf#", "http://
 _VIRTUOSO_SYSTEM_RE = re.compile(r"^(https?://www\.openlinksw\.com/|https?://[^/]+/(DAV/|sparql$))")
 #: A write larger than this many bytes of SPARQL is sent as several requests (see :meth:`RemoteStore.load`).
 MAX_UPDATE_BYTES = 48 * 1024 * 1024
+#: Virtuoso's SPARQL compiler runs out of parser stack at about 5,000 triples in one operation.
+VIRTUOSO_OP_QUADS = 2000
+#: ... and at 10,000 lines of generated SQL, about 1,000 triples in a template insert (used for blank nodes).
+VIRTUOSO_TEMPLATE_QUADS = 400
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 JSON_RESULTS = "application/sparql-results+json"
 NTRIPLES = "application/n-triples"
 _NOTHING = "<urn:govkg:nothing>"
+
+
+#: A quad as N-Triples terms and a graph IRI (``None``: the default graph).
+Q = tuple[str, str, str, str | None]
 
 
 @dataclass(frozen=True)
@@ -179,6 +187,7 @@ class _RemoteTx:
         self._store = store
         self._net: dict[tuple[str, str, str, str], tuple[QuadTuple, bool]] = {}
         self.ops: list[str] = []
+        self.later: list[str] = []  # requests that must follow on their own (Virtuoso's large template inserts)
         self.raw = False  # whether the request holds the caller's own updates
         self.scoped = False
 
@@ -201,7 +210,9 @@ class _RemoteTx:
         if self._net:
             adds = [q for q, added in self._net.values() if added]
             removes = [q for q, added in self._net.values() if not added]
-            self.ops.append(self._store._data_operation(_rdflib_quads(adds), _rdflib_quads(removes)))
+            ops, later = self._store._data_ops(_rdflib_quads(adds), _rdflib_quads(removes))
+            self.ops.extend(ops)
+            self.later.extend(later)
             self._net = {}
 
     def request(self) -> str:
@@ -217,12 +228,12 @@ def _key(q: QuadTuple) -> tuple[str, str, str, str]:
     return (n3(s), n3(p), n3(o), "" if g is None else n3(g))
 
 
-def _rdflib_quads(quads: list[QuadTuple]) -> list[tuple[str, str, str, str | None]]:
+def _rdflib_quads(quads: list[QuadTuple]) -> list[Q]:
     return [(n3(s), n3(p), n3(o), None if g is None else str(g)) for s, p, o, g in quads]
 
 
-def _ox_quads(quads: Iterable[ox.Quad], to_graph: str | None) -> list[tuple[str, str, str, str | None]]:
-    out: list[tuple[str, str, str, str | None]] = []
+def _ox_quads(quads: Iterable[ox.Quad], to_graph: str | None) -> list[Q]:
+    out: list[Q] = []
     for q in quads:
         g = q.graph_name
         name = to_graph if to_graph is not None else g.value if isinstance(g, ox.NamedNode) else None
@@ -230,7 +241,7 @@ def _ox_quads(quads: Iterable[ox.Quad], to_graph: str | None) -> list[tuple[str,
     return out
 
 
-def _has_bnode(q: tuple[str, str, str, str | None]) -> bool:
+def _has_bnode(q: Q) -> bool:
     return q[0].startswith("_:") or q[2].startswith("_:")
 
 
@@ -425,8 +436,29 @@ class RemoteStore(Store):
         self._call("POST", self.update_url, body=text.encode("utf-8"),
                    headers={"Content-Type": "application/sparql-update; charset=utf-8", "Accept": "*/*"})
 
+    def _data_ops(self, adds: list[Q], removes: list[Q]) -> tuple[list[str], list[str]]:
+        """The update operations that remove ``removes`` and then add ``adds``, for one request, and any
+        requests that must follow.  One operation, except on Virtuoso beyond its compiler's limits
+        (:data:`VIRTUOSO_OP_QUADS` per operation; :data:`VIRTUOSO_TEMPLATE_QUADS` of template per request),
+        where they are cut into several operations, and blank nodes (template inserts) into several requests
+        (quads that share a blank node stay together)."""
+        if not self.dialect.pragmas:
+            return [self._data_operation(adds, removes)], []
+        blank = [q for q in adds if _has_bnode(q)]
+        templated = bool(blank) or (bool(adds) and bool(removes))
+        limit = VIRTUOSO_TEMPLATE_QUADS if templated else VIRTUOSO_OP_QUADS
+        if len(adds) + len(removes) <= limit:
+            return [self._data_operation(adds, removes)], []
+        ground = [q for q in adds if not _has_bnode(q)]
+        ops = [self._data_operation([], c) for c in _chunks(removes, VIRTUOSO_OP_QUADS)]
+        ops += [self._data_operation(c, []) for c in _chunks(ground, VIRTUOSO_OP_QUADS)]
+        later = [self._data_operation(c, []) for c in _bnode_groups(blank, VIRTUOSO_TEMPLATE_QUADS)]
+        if not ops and later:
+            ops.append(later.pop(0))
+        return ops, later
+
     def _data_operation(
-        self, adds: list[tuple[str, str, str, str | None]], removes: list[tuple[str, str, str, str | None]]
+        self, adds: list[Q], removes: list[Q]
     ) -> str:
         """One update operation that removes ``removes`` and then adds ``adds`` (terms in N-Triples form)."""
         d = self.dialect
@@ -440,7 +472,7 @@ class RemoteStore(Store):
             dele = f"GRAPH {_NOTHING} {{ {_NOTHING} {_NOTHING} {_NOTHING} }}"
         return f"DELETE {{ {dele} }} INSERT {{ {ins} }} WHERE {{}}"
 
-    def _block(self, quads: list[tuple[str, str, str, str | None]]) -> str:
+    def _block(self, quads: list[Q]) -> str:
         by_graph: dict[str | None, list[str]] = {}
         for s, p, o, g in quads:
             by_graph.setdefault(g if g is not None else self.dialect.default_graph, []).append(f"{s} {p} {o} .")
@@ -464,7 +496,9 @@ class RemoteStore(Store):
         Triples bound for one graph go as one Graph Store ``POST`` when a GSP URL is set; anything else as
         one update operation.  A write above :data:`MAX_UPDATE_BYTES` is split into several requests: a
         syntax error still writes nothing, but a failure between requests leaves the earlier ones applied
-        (and blank nodes shared across parts become distinct).
+        (and blank nodes shared across parts become distinct).  On Virtuoso a large write is several
+        operations (Virtuoso commits each on its own) and its blank nodes go in template inserts of a few
+        hundred triples per request; prefer a GSP URL there, whose loads of one graph stay one request.
         """
         try:
             f = rdf_format(format)
@@ -487,7 +521,9 @@ class RemoteStore(Store):
             self._gsp_post(targets[0], nt)
         else:
             for part in _parts(quads):
-                self._send_update(self._data_operation(part, []))
+                ops, later = self._data_ops(part, [])
+                for request in [" ;\n".join(ops), *later]:
+                    self._send_update(request)
         return self._count_in(targets) - before
 
     def _gsp_post(self, g: str, ntriples: bytes) -> None:
@@ -554,6 +590,8 @@ class RemoteStore(Store):
         req = tx.request()
         if req:
             self._send_update(req)
+        for later in tx.later:
+            self._send_update(later)
 
     def close(self) -> None:
         self._closed = True
@@ -596,9 +634,41 @@ def _read(source: bytes | str | Path | IO[bytes]) -> bytes:
     return source.read()
 
 
-def _parts(quads: list[tuple[str, str, str, str | None]]) -> Iterator[list[tuple[str, str, str, str | None]]]:
+def _chunks(quads: list[Q], size: int) -> Iterator[list[Q]]:
+    for i in range(0, len(quads), size):
+        yield quads[i : i + size]
+
+
+def _bnode_groups(quads: list[Q], size: int) -> Iterator[list[Q]]:
+    """``quads`` in groups of about ``size``, never splitting the quads that share a blank node."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for q in quads:
+        labels = [t for t in (q[0], q[2]) if t.startswith("_:")]
+        for other in labels[1:]:
+            parent[find(other)] = find(labels[0])
+    components: dict[str, list[Q]] = {}
+    for q in quads:
+        components.setdefault(find(q[0] if q[0].startswith("_:") else q[2]), []).append(q)
+    group: list[Q] = []
+    for comp in components.values():
+        if group and len(group) + len(comp) > size:
+            yield group
+            group = []
+        group.extend(comp)
+    if group:
+        yield group
+
+
+def _parts(quads: list[Q]) -> Iterator[list[Q]]:
     """``quads`` in parts whose SPARQL stays under :data:`MAX_UPDATE_BYTES` (usually one part)."""
-    part: list[tuple[str, str, str, str | None]] = []
+    part: list[Q] = []
     size = 0
     for q in quads:
         n = len(q[0]) + len(q[1]) + len(q[2]) + 4
