@@ -6,11 +6,13 @@ import io
 import re
 import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from rdflib import BNode, Literal, URIRef
 
 from graph.errors import ForbiddenOperation, QuerySyntaxError, StoreError
+from graph.store.embedded import EmbeddedStore
 from graph.store.remote import VIRTUOSO_DEFAULT_GRAPH, RemoteStore
 from tests.remote_fixtures import free_port, open_remote
 from tests.store_contract import G1, G2, TRIG, StoreContract
@@ -201,3 +203,27 @@ def test_large_writes_pass_virtuosos_parser_limit(virtuoso: dict[str, str]) -> N
     assert s.count(G2) == 2500 and s.count(G1) == 11000
     s.update("CLEAR ALL")
     s.close()
+
+
+def test_search_and_validation_agree_with_the_embedded_store(store: RemoteStore, tmp_path: Path) -> None:
+    from graph.search import build_index
+    from graph.validate import validate_store
+    from tests.viewer_data import TRIG as VIEWER_TRIG
+
+    emb = EmbeddedStore(tmp_path / "embedded")
+    emb.load(VIEWER_TRIG.encode(), format="trig")
+    store.load(VIEWER_TRIG.encode(), format="trig")
+    assert store.count() == emb.count() and store.named_graphs() == emb.named_graphs()
+    remote_index, embedded_index = build_index(store), build_index(emb)
+    for q in ("le tuan dung", "Lê Tuấn Dũng", "vpcp", "van phong", "Đà Nẵng", "khanh hoa", "<script>"):
+        got = [h.as_dict() for h in remote_index.search(q)]
+        assert got == [h.as_dict() for h in embedded_index.search(q)]
+    assert remote_index.search("le tuan dung"), "the search found nothing on either store"
+    remote_report, embedded_report = validate_store(store), validate_store(emb)
+    assert remote_report.graphs == embedded_report.graphs and remote_report.graphs
+    def results(report: object) -> list[str]:  # blank node labels differ from parse to parse
+        return sorted(re.sub(r"_:\w+", "_:b", repr(v)) for v in report.results)  # type: ignore[attr-defined]
+
+    assert results(remote_report) == results(embedded_report)
+    assert remote_report.conforms == embedded_report.conforms
+    emb.close()
