@@ -122,7 +122,8 @@ def build(scale: str, out: Lines, skip: set[str]) -> list[Record]:
     gd = _find(g, "done")
     od = _find(base["oxigraph"], "done")
     r = Record("viewer_process_peak_memory", scale, gd["peak_mb"] if gd else None, od["peak_mb"] if od else None,
-               "raw pyoxigraph process", "MB", target="< 1024 MB")
+               "raw pyoxigraph process", "MB", target="< 1024 MB",
+               note="" if gd and od else _why(out, "govkg" if not gd else "oxigraph", skip, None))
     r.meets = None if gd is None else gd["peak_mb"] < 1024
     recs.append(r)
 

@@ -36,7 +36,7 @@ class Record:
     def as_dict(self) -> dict[str, Any]:
         d = asdict(self)
         r = self.ratio
-        d["ratio"] = None if r is None else round(r, 4)
+        d["ratio"] = None if r is None else float(f"{r:.4g}")
         for k in ("govkg", "baseline"):
             if isinstance(d[k], float):
                 d[k] = round(d[k], 6)
