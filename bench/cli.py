@@ -37,6 +37,8 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--budget", type=float, default=0.0,
                    help="seconds per measure before it stops repeating (default 10, 2 with --quick)")
     r.add_argument("--clients", type=int, default=8, help="concurrent HTTP clients for the endpoint")
+    rep = sub.add_parser("report", help="print a RESULTS.md section from a JSON file written by run --json")
+    rep.add_argument("json_in", type=Path)
     return ap
 
 
@@ -45,6 +47,13 @@ def main(argv: list[str] | None = None) -> int:
     if a.cmd == "generate":
         n = generate(a.out, parse_scale(a.scale), a.seed)
         print(f"wrote {n} quads to {a.out}", file=sys.stderr)
+        return 0
+    if a.cmd == "report":
+        import json
+
+        from bench.report import markdown
+
+        print(markdown(json.loads(a.json_in.read_text(encoding="utf-8"))))
         return 0
     from bench.run import Options, run
 

@@ -76,3 +76,24 @@ def table(records: list[Record]) -> str:
 def write_json(records: list[Record], path: Path, meta: dict[str, Any]) -> None:
     doc = {"meta": meta, "records": [r.as_dict() for r in records]}
     path.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def markdown(doc: dict[str, Any]) -> str:
+    """A RESULTS.md section from a JSON document written by :func:`write_json`."""
+    m = doc["meta"]
+    mc = m["machine"]
+    recs = [Record(**{k: r[k] for k in Record.__dataclass_fields__}) for r in doc["records"]]
+    lines = [
+        f"### {m['scale']} ({m['quads']:,} quads, seed {m['seed']})",
+        "",
+        f"Command: `{m['command']}`",
+        "",
+        f"Machine: {mc['nproc']} cores ({mc['cpu']}), {mc['memory_gb']} GB, {mc['platform']}; Python {mc['python']}, "
+        f"pyoxigraph {mc['pyoxigraph']}, rdflib {mc['rdflib']}, pyshacl {mc['pyshacl']}.  "
+        f"{m['reps']} repetitions, {m['budget_s']:g} s budget per measure.",
+        "",
+        table(recs),
+    ]
+    if m.get("notes"):
+        lines += ["", "Stopped or failed parts: " + "; ".join(f"{k}: {v}" for k, v in m["notes"].items())]
+    return "\n".join(lines) + "\n"
