@@ -21,10 +21,8 @@ iterated.  Every write govkg makes is one request of one operation, which every 
 
 from __future__ import annotations
 
-import io
-import json
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,14 +30,13 @@ from typing import IO, Any
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
-from rdflib.term import Node
 
 from graph.errors import ParseError, QuerySyntaxError, QueryTimeout, StoreError
-from graph.formats import UnknownFormat, rdf_format, results_format
+from graph.formats import UnknownFormat, rdf_format
 from graph.namespaces import PREFIXES
-from graph.store.base import QuadTuple, QueryResult, ResultKind, Store
+from graph.store.base import Store
 from graph.store.remote_http import HttpClient, HttpFailure, Response
+from graph.store.remote_results import RemoteResult
 from graph.store.remote_text import (
     dataset_clauses,
     graph_refs,
@@ -50,7 +47,15 @@ from graph.store.remote_text import (
     refuse_unsafe,
     rewrite_graph_management,
 )
-from graph.store.terms import n3, to_rdflib
+from graph.store.remote_writes import (
+    Q,
+    RemoteTx,
+    bnode_groups,
+    chunks,
+    has_bnode,
+    ox_quads,
+    parts,
+)
 
 #: On Virtuoso, the named graph that holds what the standard puts in the default graph.
 VIRTUOSO_DEFAULT_GRAPH = "urn:govkg:default-graph"
@@ -58,20 +63,13 @@ VIRTUOSO_DEFAULT_GRAPH = "urn:govkg:default-graph"
 VIRTUOSO_SYSTEM_GRAPHS = ("http://www.openlinksw.com/schemas/virtrdf#", "http://www.w3.org/ns/ldp#",
                           "http://www.w3.org/2002/07/owl#", "virtrdf-label")
 _VIRTUOSO_SYSTEM_RE = re.compile(r"^(https?://www\.openlinksw\.com/|https?://[^/]+/(DAV/|sparql$))")
-#: A write larger than this many bytes of SPARQL is sent as several requests (see :meth:`RemoteStore.load`).
-MAX_UPDATE_BYTES = 48 * 1024 * 1024
 #: Virtuoso's SPARQL compiler runs out of parser stack at about 5,000 triples in one operation.
 VIRTUOSO_OP_QUADS = 2000
 #: ... and at 10,000 lines of generated SQL, about 1,000 triples in a template insert (used for blank nodes).
 VIRTUOSO_TEMPLATE_QUADS = 400
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 JSON_RESULTS = "application/sparql-results+json"
 NTRIPLES = "application/n-triples"
 _NOTHING = "<urn:govkg:nothing>"
-
-
-#: A quad as N-Triples terms and a graph IRI (``None``: the default graph).
-Q = tuple[str, str, str, str | None]
 
 
 @dataclass(frozen=True)
@@ -94,155 +92,6 @@ DIALECTS = {
 
 def is_virtuoso_system_graph(iri: str) -> bool:
     return iri in VIRTUOSO_SYSTEM_GRAPHS or bool(_VIRTUOSO_SYSTEM_RE.match(iri))
-
-
-# --- results --------------------------------------------------------------------------------------------
-
-
-def _json_term(b: dict[str, Any]) -> Node:
-    t, v = b.get("type"), b.get("value", "")
-    if t == "uri":
-        return URIRef(v)
-    if t == "bnode":
-        return BNode(v)
-    lang = b.get("xml:lang")
-    if lang:
-        return Literal(v, lang=lang)
-    dt = b.get("datatype")
-    if dt and dt != XSD_STRING:
-        return Literal(v, datatype=URIRef(dt))
-    return Literal(v)
-
-
-_BNODE_LABEL = re.compile(r"[^A-Za-z0-9_]")
-
-
-def _portable_json(body: bytes) -> bytes:
-    """SPARQL JSON that pyoxigraph accepts: blank node labels made valid (Virtuoso sends ``nodeID://b1``)."""
-    if b'"bnode"' not in body:
-        return body
-    doc = json.loads(body)
-    for row in doc.get("results", {}).get("bindings", []):
-        for b in row.values():
-            if b.get("type") == "bnode":
-                b["value"] = "b" + _BNODE_LABEL.sub("_", b["value"])
-    return json.dumps(doc).encode()
-
-
-class RemoteResult(QueryResult):
-    """An answer as the endpoint sent it: SPARQL JSON for solutions and booleans, N-Triples for graphs."""
-
-    def __init__(self, kind: ResultKind, body: bytes) -> None:
-        self.kind = kind
-        self.body = body
-        self.variables = self._head_vars() if kind == "solutions" else []
-
-    def _head_vars(self) -> list[str]:
-        m = re.search(rb'"vars"\s*:\s*\[([^\]]*)\]', self.body[:8192])
-        if m is not None:
-            return [str(v) for v in json.loads(b"[" + m.group(1) + b"]")]
-        return [str(v) for v in json.loads(self.body).get("head", {}).get("vars", [])]
-
-    @property
-    def boolean(self) -> bool:
-        if self.kind != "boolean":
-            raise TypeError(f"a {self.kind} result is not a boolean")
-        return bool(json.loads(self.body).get("boolean"))
-
-    def serialize(self, fmt: str) -> bytes:
-        if self.kind == "graph":
-            f = rdf_format(fmt)
-            if f.name == "ntriples":
-                return self.body
-            return ox.serialize(ox.parse(self.body, ox.RdfFormat.N_TRIPLES), None, f.ox) or b""
-        rf = results_format(fmt)
-        if rf.name == "json":
-            return self.body
-        parsed = ox.parse_query_results(_portable_json(self.body), ox.QueryResultsFormat.JSON)
-        out = io.BytesIO()
-        parsed.serialize(out, rf.ox)
-        return out.getvalue()
-
-    def chunks(self, fmt: str) -> Iterator[bytes]:
-        yield self.serialize(fmt)
-
-    def __iter__(self) -> Iterator[Any]:
-        if self.kind == "solutions":
-            for row in json.loads(self.body).get("results", {}).get("bindings", []):
-                yield {k: _json_term(v) for k, v in row.items()}
-        elif self.kind == "graph":
-            for t in ox.parse(self.body, ox.RdfFormat.N_TRIPLES):
-                yield (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))
-        else:
-            raise TypeError("a boolean result has no rows")
-
-
-# --- writes ---------------------------------------------------------------------------------------------
-
-
-class _RemoteTx:
-    """Collects adds and removes as their net effect; raw updates keep their place in the sequence."""
-
-    def __init__(self, store: RemoteStore) -> None:
-        self._store = store
-        self._net: dict[tuple[str, str, str, str], tuple[QuadTuple, bool]] = {}
-        self.ops: list[str] = []
-        self.later: list[str] = []  # requests that must follow on their own (Virtuoso's large template inserts)
-        self.raw = False  # whether the request holds the caller's own updates
-        self.scoped = False
-
-    def add(self, quad: QuadTuple) -> None:
-        self._net[_key(quad)] = (quad, True)
-
-    def remove(self, quad: QuadTuple) -> None:
-        if any(isinstance(t, BNode) for t in quad):
-            raise StoreError("a blank node cannot be addressed on a remote store; remove it with an update")
-        self._net[_key(quad)] = (quad, False)
-
-    def update(self, sparql: str) -> None:
-        self._flush()
-        text, scoped = self._store._prepare_update(sparql)
-        self.ops.append(text)
-        self.raw = True
-        self.scoped = self.scoped or scoped
-
-    def _flush(self) -> None:
-        if self._net:
-            adds = [q for q, added in self._net.values() if added]
-            removes = [q for q, added in self._net.values() if not added]
-            ops, later = self._store._data_ops(_rdflib_quads(adds), _rdflib_quads(removes))
-            self.ops.extend(ops)
-            self.later.extend(later)
-            self._net = {}
-
-    def request(self) -> str:
-        self._flush()
-        if not self.ops:
-            return ""
-        text = " ;\n".join(self.ops)
-        return (self._store._update_pragmas(text, self.scoped) if self.raw else "") + text
-
-
-def _key(q: QuadTuple) -> tuple[str, str, str, str]:
-    s, p, o, g = q
-    return (n3(s), n3(p), n3(o), "" if g is None else n3(g))
-
-
-def _rdflib_quads(quads: list[QuadTuple]) -> list[Q]:
-    return [(n3(s), n3(p), n3(o), None if g is None else str(g)) for s, p, o, g in quads]
-
-
-def _ox_quads(quads: Iterable[ox.Quad], to_graph: str | None) -> list[Q]:
-    out: list[Q] = []
-    for q in quads:
-        g = q.graph_name
-        name = to_graph if to_graph is not None else g.value if isinstance(g, ox.NamedNode) else None
-        out.append((str(q.subject), str(q.predicate), str(q.object), name))
-    return out
-
-
-def _has_bnode(q: Q) -> bool:
-    return q[0].startswith("_:") or q[2].startswith("_:")
 
 
 # --- the store ------------------------------------------------------------------------------------------
@@ -444,15 +293,15 @@ class RemoteStore(Store):
         (quads that share a blank node stay together)."""
         if not self.dialect.pragmas:
             return [self._data_operation(adds, removes)], []
-        blank = [q for q in adds if _has_bnode(q)]
+        blank = [q for q in adds if has_bnode(q)]
         templated = bool(blank) or (bool(adds) and bool(removes))
         limit = VIRTUOSO_TEMPLATE_QUADS if templated else VIRTUOSO_OP_QUADS
         if len(adds) + len(removes) <= limit:
             return [self._data_operation(adds, removes)], []
-        ground = [q for q in adds if not _has_bnode(q)]
-        ops = [self._data_operation([], c) for c in _chunks(removes, VIRTUOSO_OP_QUADS)]
-        ops += [self._data_operation(c, []) for c in _chunks(ground, VIRTUOSO_OP_QUADS)]
-        later = [self._data_operation(c, []) for c in _bnode_groups(blank, VIRTUOSO_TEMPLATE_QUADS)]
+        ground = [q for q in adds if not has_bnode(q)]
+        ops = [self._data_operation([], c) for c in chunks(removes, VIRTUOSO_OP_QUADS)]
+        ops += [self._data_operation(c, []) for c in chunks(ground, VIRTUOSO_OP_QUADS)]
+        later = [self._data_operation(c, []) for c in bnode_groups(blank, VIRTUOSO_TEMPLATE_QUADS)]
         if not ops and later:
             ops.append(later.pop(0))
         return ops, later
@@ -463,7 +312,7 @@ class RemoteStore(Store):
         """One update operation that removes ``removes`` and then adds ``adds`` (terms in N-Triples form)."""
         d = self.dialect
         ins, dele = self._block(adds), self._block(removes)
-        if not removes and (d.default_graph is None or not any(_has_bnode(q) for q in adds)):
+        if not removes and (d.default_graph is None or not any(has_bnode(q) for q in adds)):
             return f"INSERT DATA {{ {ins} }}"
         if not adds:
             return f"DELETE DATA {{ {dele} }}"
@@ -510,7 +359,7 @@ class RemoteStore(Store):
             parsed = list(ox.parse(data, f.ox, base_iri=base_iri))
         except (SyntaxError, ValueError) as e:
             raise ParseError(str(e)) from e
-        quads = _ox_quads(parsed, to_graph)
+        quads = ox_quads(parsed, to_graph)
         if not quads:
             return 0
         targets = sorted({q[3] or "" for q in quads})
@@ -520,7 +369,7 @@ class RemoteStore(Store):
                               ox.RdfFormat.N_TRIPLES) or b""
             self._gsp_post(targets[0], nt)
         else:
-            for part in _parts(quads):
+            for part in parts(quads):
                 ops, later = self._data_ops(part, [])
                 for request in [" ;\n".join(ops), *later]:
                     self._send_update(request)
@@ -583,9 +432,9 @@ class RemoteStore(Store):
             yield ox.Quad(t.subject, t.predicate, t.object, name)
 
     @contextmanager
-    def transaction(self) -> Iterator[_RemoteTx]:
+    def transaction(self) -> Iterator[RemoteTx]:
         self._check_open()
-        tx = _RemoteTx(self)
+        tx = RemoteTx(self)
         yield tx
         req = tx.request()
         if req:
@@ -632,50 +481,3 @@ def _read(source: bytes | str | Path | IO[bytes]) -> bytes:
         except OSError as e:
             raise StoreError(f"cannot read {source}: {e.strerror}") from e
     return source.read()
-
-
-def _chunks(quads: list[Q], size: int) -> Iterator[list[Q]]:
-    for i in range(0, len(quads), size):
-        yield quads[i : i + size]
-
-
-def _bnode_groups(quads: list[Q], size: int) -> Iterator[list[Q]]:
-    """``quads`` in groups of about ``size``, never splitting the quads that share a blank node."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for q in quads:
-        labels = [t for t in (q[0], q[2]) if t.startswith("_:")]
-        for other in labels[1:]:
-            parent[find(other)] = find(labels[0])
-    components: dict[str, list[Q]] = {}
-    for q in quads:
-        components.setdefault(find(q[0] if q[0].startswith("_:") else q[2]), []).append(q)
-    group: list[Q] = []
-    for comp in components.values():
-        if group and len(group) + len(comp) > size:
-            yield group
-            group = []
-        group.extend(comp)
-    if group:
-        yield group
-
-
-def _parts(quads: list[Q]) -> Iterator[list[Q]]:
-    """``quads`` in parts whose SPARQL stays under :data:`MAX_UPDATE_BYTES` (usually one part)."""
-    part: list[Q] = []
-    size = 0
-    for q in quads:
-        n = len(q[0]) + len(q[1]) + len(q[2]) + 4
-        if part and size + n > MAX_UPDATE_BYTES:
-            yield part
-            part, size = [], 0
-        part.append(q)
-        size += n
-    if part:
-        yield part
