@@ -16,6 +16,8 @@ from typing import Any
 
 from graph.namespaces import ID
 
+#: The unit whose as-of chart and post holders are drawn (present at every scale).
+ASOF_UNIT = f"{ID}unit/van-phong-chinh-phu"
 #: The keystrokes of a typeahead session (toned, as a user types them).
 TYPEAHEAD = ["v", "vụ", "vụ t", "vụ tổ", "vụ tổ ch", "vụ tổ chức", "ng", "nguyễn", "nguyễn v", "nguyễn văn h",
              "bộ tài", "vpcp"]
@@ -81,19 +83,21 @@ def pages(subjects: dict[str, str]) -> list[tuple[str, str, Callable[[Any], Any]
     out.append(("page:relationship", "graph.analysis",
                 (lambda s: analysis.connect(s, subjects["person"], subjects["person2"])) if analysis else None))
     out.append(("page:as-of", "graph.asof", _asof_call(asof, subjects)))
+    if asof is not None and hasattr(asof, "post_holders"):
+        out.append(("page:as-of-holders", "graph.asof", _bind(asof.post_holders, ASOF_UNIT, "2023-07-18")))
     return out
 
 
 def _asof_call(asof: Any, subjects: dict[str, str]) -> Callable[[Any], Any] | None:
-    """The as-of chart of the busiest unit on a fixed date, through whichever entry point graph.asof offers."""
+    """The as-of chart (``graph.asof.org_chart``) of the Government Office on 18 July 2023."""
     if asof is None:
         return None
     from datetime import date
 
-    for name in ("chart", "asof_chart", "structure", "as_of", "holders"):
+    for name in ("org_chart", "chart", "post_holders"):
         fn = getattr(asof, name, None)
         if callable(fn):
-            return _bind(fn, subjects["unit"], date(2023, 7, 18))
+            return _bind(fn, ASOF_UNIT, date(2023, 7, 18))
     return None
 
 
