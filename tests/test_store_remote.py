@@ -227,3 +227,13 @@ def test_search_and_validation_agree_with_the_embedded_store(store: RemoteStore,
     assert results(remote_report) == results(embedded_report)
     assert remote_report.conforms == embedded_report.conforms
     emb.close()
+
+
+def test_insert_data_with_blank_nodes(store: RemoteStore) -> None:
+    # Virtuoso refuses blank nodes in INSERT DATA; the store sends the same insert as a template.
+    store.update(f'INSERT DATA {{ GRAPH <{G1}> {{ <urn:a> <urn:p> _:x . _:x <urn:q> "v" }} '
+                 f"GRAPH <{G2}> {{ _:x <urn:r> 1 }} <urn:d> <urn:p> [ <urn:q> 2 ] }}")
+    assert store.count() == 5 and store.count(G1) == 2 and store.count(G2) == 1
+    assert store.ask(f'ASK {{ GRAPH <{G1}> {{ <urn:a> <urn:p> ?x . ?x <urn:q> "v" }} '
+                     f"GRAPH <{G2}> {{ ?x <urn:r> 1 }} }}")
+    assert store.ask("ASK { <urn:d> <urn:p> ?y . ?y <urn:q> 2 }")

@@ -40,6 +40,7 @@ from graph.store.remote_results import RemoteResult
 from graph.store.remote_text import (
     dataset_clauses,
     graph_refs,
+    insert_data_with_blank_nodes_as_template,
     mask,
     needs_graph_list,
     prologue_for,
@@ -252,6 +253,7 @@ class RemoteStore(Store):
         if d.default_graph is not None:
             graphs = self.named_graphs() if needs_graph_list(sparql) else None
             sparql = rewrite_graph_management(sparql, d.default_graph, graphs)
+            sparql = insert_data_with_blank_nodes_as_template(sparql)
         return prologue_for(masked) + sparql, scoped
 
     def _update_pragmas(self, text: str, scoped: bool) -> str:

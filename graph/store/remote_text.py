@@ -146,3 +146,33 @@ def graph_refs(text: str, masked: str) -> tuple[set[str], bool]:
             if ns is not None:
                 consts.add(ns + text[m.start(3) : m.end(3)])
     return consts, has_var
+
+
+_INSERT_DATA = re.compile(_NOT_NAME + r"INSERT\s+DATA\s*\{", re.IGNORECASE)
+_NOTHING = "<urn:govkg:nothing>"
+
+
+def insert_data_with_blank_nodes_as_template(text: str) -> str:
+    """``INSERT DATA { ... }`` blocks that hold blank nodes, as template inserts (``... WHERE {}``).
+
+    Virtuoso refuses blank nodes in ``INSERT DATA``; a template insert with an empty pattern means the same
+    (one fresh node per label).  The delete of a quad that cannot exist works around Virtuoso's failure to
+    report a template insert into several graphs.
+    """
+    masked = mask(text)
+    edits: list[tuple[int, int, str]] = []
+    for m in _INSERT_DATA.finditer(masked):
+        depth, i = 0, m.end() - 1
+        while i < len(masked):
+            depth += {"{": 1, "}": -1}.get(masked[i], 0)
+            if depth == 0:
+                break
+            i += 1
+        body = masked[m.end() : i]
+        if "_:" in body or "[" in body:
+            head = f"DELETE {{ GRAPH {_NOTHING} {{ {_NOTHING} {_NOTHING} {_NOTHING} }} }} INSERT {{"
+            edits.append((m.start(), m.end(), head))
+            edits.append((i + 1, i + 1, " WHERE {}"))
+    for start, end, new in sorted(edits, reverse=True):
+        text = text[:start] + new + text[end:]
+    return text
