@@ -237,3 +237,34 @@ def test_insert_data_with_blank_nodes(store: RemoteStore) -> None:
     assert store.ask(f'ASK {{ GRAPH <{G1}> {{ <urn:a> <urn:p> ?x . ?x <urn:q> "v" }} '
                      f"GRAPH <{G2}> {{ ?x <urn:r> 1 }} }}")
     assert store.ask("ASK { <urn:d> <urn:p> ?y . ?y <urn:q> 2 }")
+
+
+# --- reading SPARQL text (no engine needed) ------------------------------------------------------------
+
+
+def test_mask_hides_strings_iris_and_comments_only() -> None:
+    from graph.store.remote_text import mask
+
+    text = 'SELECT * { ?s <urn:x#SERVICE> "SERVICE \\" LOAD" . # SERVICE\n ?s ?p """a\nLOAD""" FILTER(?a<?b) }'
+    masked = mask(text)
+    assert len(masked) == len(text) and masked.count("\n") == text.count("\n")
+    assert "SERVICE" not in masked and "LOAD" not in masked
+    assert "FILTER(?a<?b)" in masked and "<" in masked and ">" in masked
+
+
+def test_prefixes_the_query_declares_itself_are_not_repeated() -> None:
+    from graph.store.remote_text import mask, prologue_for
+
+    text = "PREFIX org: <urn:my-org#>\nSELECT * { ?s a org:X }"
+    head = prologue_for(mask(text))
+    assert "PREFIX org:" not in head and "PREFIX unit:" in head and "\n" not in head
+
+
+def test_graph_management_maps_onto_user_graphs() -> None:
+    from graph.store.remote_text import rewrite_graph_management
+
+    out = rewrite_graph_management("DROP GRAPH <urn:a> ; CLEAR ALL ; DROP SILENT DEFAULT", "urn:dg", ["urn:a", "urn:b"])
+    assert out == ("CLEAR SILENT GRAPH <urn:a> ; CLEAR SILENT GRAPH <urn:a> ; CLEAR SILENT GRAPH <urn:b> ; "
+                   "CLEAR SILENT GRAPH <urn:dg> ; CLEAR SILENT GRAPH <urn:dg>")
+    assert rewrite_graph_management('INSERT DATA { <urn:a> <urn:p> "DROP ALL" }', "urn:dg", []) == (
+        'INSERT DATA { <urn:a> <urn:p> "DROP ALL" }')
