@@ -22,9 +22,9 @@ from graph.store.base import QuadTuple, Store
 def validate_store(store: Store, lang: str = "vi"):  # type: ignore[no-untyped-def]
     """Validate the whole store; a :class:`graph.validate.ValidationReport`."""
     from graph.shacl.report import to_report
-    from graph.shacl.validator import compile_shapes, store_results, store_shapes
+    from graph.shacl.validator import store_compiled, store_results
 
-    c = compile_shapes(store_shapes(store))
+    c = store_compiled(store)
     return to_report(store_results(store, c), c.model)
 
 
@@ -35,10 +35,10 @@ def validate_change(store: Store, added: Sequence[QuadTuple], removed: Sequence[
     results elsewhere are those of the state before.  ``lang`` picks the message of :meth:`Violation.message`.
     """
     from graph.shacl.report import to_report
-    from graph.shacl.validator import change_results, compile_shapes, store_shapes
+    from graph.shacl.validator import change_results, quick_compiled
 
     results, _affected = change_results(store, added, removed)
-    return to_report(results, compile_shapes(store_shapes(store)).model)
+    return to_report(results, quick_compiled(store).model)
 
 
 def validate_graph(data: Graph, shapes: Graph, lang: str = "vi"):  # type: ignore[no-untyped-def]

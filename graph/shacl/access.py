@@ -112,3 +112,24 @@ class MemorySource:
 
     def select(self, sparql: str) -> list[dict[str, Node]]:
         return [{k: unskolemise(v) for k, v in r.items()} for r in self.store.query(sparql).rows()]
+
+
+class Cached(Access):
+    """Remembers each (node, predicate) lookup of another access for the length of one computation."""
+
+    def __init__(self, base: Access) -> None:
+        self.base = base
+        self._out: dict[tuple[Node, Node | None], list[Triple]] = {}
+        self._in: dict[tuple[Node, Node | None], list[Triple]] = {}
+
+    def out(self, node: Node, pred: Node | None) -> Iterable[Triple]:
+        k = (node, pred)
+        if k not in self._out:
+            self._out[k] = list(self.base.out(node, pred))
+        return self._out[k]
+
+    def inc(self, node: Node, pred: Node | None) -> Iterable[Triple]:
+        k = (node, pred)
+        if k not in self._in:
+            self._in[k] = list(self.base.inc(node, pred))
+        return self._in[k]

@@ -13,12 +13,12 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import Protocol
 
-from rdflib import Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
 from graph.shacl import checks
-from graph.shacl.focus import Focus, PathFocus, Tests, in_list, term, values_pattern
+from graph.shacl.focus import Focus, PathFocus, Tests, in_list, skolemise, term, values_pattern
 from graph.shacl.messages import generic_message
 from graph.shacl.paths import to_sparql
 from graph.shacl.results import Result
@@ -112,6 +112,7 @@ class Evaluator:
         self.source = source
         self.subclasses = subclasses
         self.t = Tests(source.skolem)
+        self.top = True  # messages are only worked out for results that can reach a report
 
     # --- shapes --------------------------------------------------------------------------------------
 
@@ -145,7 +146,7 @@ class Evaluator:
             shape=shape.node,
             severity=shape.severity,
             messages=shape.messages,
-            generic=generic_message(c, shape, focus, value),
+            generic="" if shape.messages or not self.top else generic_message(c, shape, focus, value),
             details=details,  # type: ignore[arg-type]
         )
 
@@ -283,8 +284,20 @@ class Evaluator:
             failing = [self.failing(m, values) if m in self.model.shapes else set() for m in members]
         if c.param in (SH.node, SH["and"]) and not any(failing):
             return []
+        suspects: set[Node] | None = None  # values that can violate, when that is a short list
+        if c.param in (SH.node, SH["and"]):
+            suspects = set().union(*failing)
+        elif c.param == SH["or"]:
+            suspects = set.intersection(*failing) if failing else set()
+        if suspects is not None and not suspects:
+            return []
+        cond = ""
+        if suspects is not None and len(suspects) <= 2000:
+            named = [x for x in suspects if not isinstance(x, BNode) or self.source.skolem]
+            if len(named) == len(suspects):
+                cond = f"VALUES ?v {{ {' '.join(term(skolemise(x)) for x in named)} }}"
         out = []
-        for r in self._pairs(shape, focus):
+        for r in self._pairs(shape, focus, cond):
             v = r["v"]
             n_ok = sum(1 for f in failing if v not in f)
             bad = {

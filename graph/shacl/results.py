@@ -18,7 +18,7 @@ class Result:
     shape: Node
     severity: URIRef
     messages: tuple[Literal, ...]  # the shape's sh:message values (any language); empty: use a generic one
-    generic: str = ""  # pySHACL-style default message, English
+    generic: str = ""  # pySHACL-style default message, English (only for shapes without sh:message)
     #: For sh:node: the value node's own results against the named shape (pySHACL's sh:detail).
     details: tuple[Result, ...] = ()
 

@@ -19,11 +19,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDFS
+from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
 from graph.namespaces import SHAPES_GRAPH
-from graph.shacl.access import MemorySource, NeedsFull, Overlay, StoreAccess, StoreSource
+from graph.shacl.access import Cached, MemorySource, NeedsFull, Overlay, StoreAccess, StoreSource
 from graph.shacl.engine import Evaluator, Source, referenced_classes, subclass_closure, unsupported_reason
 from graph.shacl.fallback import run_pyshacl
 from graph.shacl.focus import TargetFocus, skolemise
@@ -52,10 +52,11 @@ _CACHE: dict[str, Compiled] = {}
 _LOCK = threading.Lock()
 
 
-def compile_shapes(shapes: Graph) -> Compiled:
-    """Compile a shapes graph (cached by its content; the result is shared and never changes)."""
-    nt = shapes.serialize(format="nt")
-    key = hashlib.sha256("\n".join(sorted(nt.splitlines())).encode()).hexdigest()
+def compile_shapes(shapes: Graph, key: str | None = None) -> Compiled:
+    """Compile a shapes graph (cached by ``key``, else by its content; the result is shared, never changed)."""
+    if key is None:
+        nt = shapes.serialize(format="nt")
+        key = hashlib.sha256("\n".join(sorted(nt.splitlines())).encode()).hexdigest()
     with _LOCK:
         hit = _CACHE.get(key)
     if hit is not None:
@@ -68,6 +69,40 @@ def compile_shapes(shapes: Graph) -> Compiled:
             _CACHE.clear()
         _CACHE[key] = c
     return c
+
+
+_QUICK: dict[tuple[int, int], Compiled] = {}
+
+
+def quick_compiled(store: Store) -> Compiled:
+    """:func:`store_compiled`, remembered per store and size of its shapes graph (for the incremental path;
+    :func:`change_results` recompiles whenever a change writes to the shapes graph)."""
+    n = next(iter(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{SHAPES}> {{ ?s ?p ?o }} }}").rows()))["n"]
+    key = (id(store), int(n))  # type: ignore[call-overload]
+    with _LOCK:
+        hit = _QUICK.get(key)
+    if hit is None:
+        hit = store_compiled(store)
+        with _LOCK:
+            if len(_QUICK) > 16:
+                _QUICK.clear()
+            _QUICK[key] = hit
+    return hit
+
+
+def store_compiled(store: Store) -> Compiled:
+    """The compiled shapes of the store's shapes graph (cached by the bytes of that graph)."""
+    buf = io.BytesIO()
+    store.dump(buf, format="ntriples", graph=SHAPES)
+    raw = buf.getvalue()
+    key = "store:" + hashlib.sha256(raw).hexdigest()
+    with _LOCK:
+        hit = _CACHE.get(key)
+    if hit is not None:
+        return hit
+    g = Graph()
+    g.parse(data=raw, format="nt")
+    return compile_shapes(g, key)
 
 
 def store_shapes(store: Store) -> Graph:
@@ -90,14 +125,18 @@ def closure_of(
 
 
 def evaluate(
-    c: Compiled, source: Source, closure: dict[Node, frozenset[Node]], only: Sequence[Node] | None = None
+    c: Compiled,
+    source: Source,
+    closure: dict[Node, frozenset[Node]],
+    only: Sequence[Node] | None = None,
+    roots: Sequence[Node] | None = None,
 ) -> list[Result]:
     ev = Evaluator(c.model, source, closure)
     restrict = None
     if only is not None:
         restrict = tuple(skolemise(n) for n in only) if source.skolem else tuple(only)
     out: list[Result] = []
-    for root in c.compiled_roots:
+    for root in c.compiled_roots if roots is None else roots:
         shape = c.model[root]
         out += ev.shape(shape, TargetFocus(shape.targets, closure, restrict))
     return out
@@ -125,7 +164,7 @@ def _fallback(c: Compiled, data: Graph, focus: Sequence[Node] | None = None) -> 
 
 def store_results(store: Store, compiled: Compiled | None = None) -> list[Result]:
     """Every result for the store's data (all graphs but the shapes graph) against its shapes graph."""
-    c = compiled or compile_shapes(store_shapes(store))
+    c = compiled or store_compiled(store)
     closure = closure_of(store, c.model)
     results = evaluate(c, StoreSource(store), closure)
     # The union default graph also holds the shapes graph: re-check whatever its triples could touch.
@@ -168,7 +207,7 @@ def change_results(
     touches the shapes, the class hierarchy, or shapes handed to pySHACL), and the results are then complete.
     """
     schema = any((q[3] is not None and str(q[3]) == SHAPES) or q[1] == RDFS.subClassOf for q in (*added, *removed))
-    c = compile_shapes(store_shapes(store))
+    c = store_compiled(store) if schema else quick_compiled(store)
     if schema or c.fallback:
         return store_results(_memory_copy(store, added, removed)), None
     data_added = [q for q in added if q[3] is None or str(q[3]) != SHAPES]
@@ -176,14 +215,46 @@ def change_results(
     changed = {(q[0], q[1], q[2]) for q in (*data_added, *data_removed)}
     before = StoreAccess(store, (SHAPES,))
     try:
-        focus = affected(c.reach, before, changed, limit=10**9) or set()
+        focus = affected(c.reach, Cached(before), changed, limit=10**9) or set()
         if not focus:
             return [], set()
-        triples = extract(c.reach, Overlay(before, data_added, data_removed), focus)
+        triples = extract(c.reach, Cached(Overlay(before, data_added, data_removed)), focus)
     except NeedsFull:
         return store_results(_memory_copy(store, added, removed)), None
     closure = closure_of(store, c.model)
-    return evaluate(c, MemorySource(triples), closure, sorted(focus, key=str)), focus
+    roots = applicable(c, triples, focus, closure)
+    return evaluate(c, MemorySource(triples), closure, sorted(focus, key=str), roots), focus
+
+
+def applicable(
+    c: Compiled, triples: set[tuple[Node, Node, Node]], focus: set[Node], closure: dict[Node, frozenset[Node]]
+) -> list[Node]:
+    """The root shapes that target at least one of ``focus`` in ``triples`` (which hold every target triple)."""
+    types: dict[Node, set[Node]] = {}
+    outp: set[tuple[Node, Node]] = set()
+    inp: set[tuple[Node, Node]] = set()
+    for s, p, o in triples:
+        if s in focus:
+            outp.add((s, p))
+            if p == RDF.type:
+                types.setdefault(s, set()).add(o)
+        if o in focus:
+            inp.add((o, p))
+    out = []
+    for root in c.compiled_roots:
+        for kind, obj in c.model[root].targets:
+            if kind == SH.targetClass:
+                hit = any(types.get(f, set()) & closure.get(obj, frozenset({obj})) for f in focus)
+            elif kind == SH.targetNode:
+                hit = obj in focus
+            elif kind == SH.targetSubjectsOf:
+                hit = any((f, obj) in outp for f in focus)
+            else:
+                hit = any((f, obj) in inp for f in focus)
+            if hit:
+                out.append(root)
+                break
+    return out
 
 
 def memory_store(data: Graph, shapes: Graph) -> Store:
