@@ -7,12 +7,14 @@ the ``Server`` header on first use (or named with ``dialect=``):
   union default graph is asked for by naming every named graph as a ``default-graph-uri`` (and again as a
   ``named-graph-uri``, so ``GRAPH ?g`` still works), or by the engine's name for the union where it has one
   (Fuseki's ``urn:x-arq:UnionGraph``).
-* ``virtuoso``: Virtuoso has no default graph of its own (a query without a dataset sees *every* graph,
-  including its system graphs) and no blank nodes in ``INSERT DATA``.  govkg keeps the default graph in the
-  named graph :data:`VIRTUOSO_DEFAULT_GRAPH`, sets each request's dataset with Virtuoso's ``define input:``
-  pragmas (the default graph, the union that excludes the system graphs, ``GRAPH ?g`` that never sees the
-  system graphs nor the stand-in), maps ``CLEAR``/``DROP DEFAULT|NAMED|ALL`` onto the user's graphs, and
-  writes blank nodes with a template insert.
+* ``virtuoso``: Virtuoso has no default graph of its own (a query without a dataset sees *every* graph)
+  and no blank nodes in ``INSERT DATA``.  govkg keeps the default graph in the named graph
+  :data:`VIRTUOSO_DEFAULT_GRAPH`, sets each request's dataset with Virtuoso's ``define input:`` pragmas (and
+  lists the graphs a request names, which Virtuoso otherwise drops once a dataset is set), maps
+  ``CLEAR``/``DROP DEFAULT|NAMED|ALL`` onto the user's graphs, writes blank nodes with template inserts, and
+  cuts large writes under its compiler's limits.  Virtuoso's own graphs must be hidden from govkg's user
+  (its private-graphs group, as ``.ci/virtuoso.sh`` does); :func:`is_virtuoso_system_graph` keeps them out
+  of :meth:`RemoteStore.named_graphs` and ``CLEAR ALL`` in any case.
 
 Answers are fetched as SPARQL JSON (solutions, booleans) or N-Triples (graphs); those bytes are handed on
 as they are, other formats are converted by pyoxigraph, and rdflib terms are made only when a result is
