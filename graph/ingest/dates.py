@@ -41,6 +41,8 @@ _CUE = re.compile(
     r"|\(\s*$", re.I)
 _FUTURE = re.compile(r"\b(?:sẽ|dự kiến|sắp|tới đây|kế hoạch tổ chức)\b", re.I)
 _RANGE_JOIN = re.compile(r"^\s*(?:[-–—]|đến|tới|cho đến)\s*(?:ngày\s+)?$", re.I)
+#: The hyphen of an anniversary pair written without spaces, read as a range dash.
+_PAIR_DASH = re.compile(r"(?<=\d{4})-(?=\d{1,2}[/.]\d{1,2}[/.]\d{4})")
 _FROM = re.compile(r"(?:từ|trong|giai đoạn)\s*(?:ngày\s*)?$", re.I)
 
 
@@ -127,6 +129,7 @@ def _iso(d: int, m: int, y: int | None, month_only: bool = False) -> str:
 
 def parse_dates(text: str, published: date | None = None) -> list[DateMention]:
     """Every date in ``text``, in order; never raises."""
+    text = _PAIR_DASH.sub("–", text)  # "03/05/1946-03/05/2011": same length, so offsets hold
     atoms = _atoms(text)
     ranges: list[DateMention] = []
     for m in _DAY_RANGE.finditer(text):

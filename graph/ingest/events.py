@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from graph.ingest.dates import DateMention
 from graph.ingest.documents import DocumentMention
@@ -57,6 +58,13 @@ _IMPLEMENTS = re.compile(r"(?:thực hiện|triển khai|theo|căn cứ|quán tr
 _TODAY = re.compile(r"(?:sáng|chiều|tối|trưa)?\s*(?:nay|hôm nay)\b", re.I)
 _PLACE = re.compile(r"\btại\s+(?P<p>(?:Hội trường|trụ sở|Trụ sở|Nhà|Trung tâm|tỉnh|thành phố|Hà Nội|TP\.)"
                     r"[^,.;\n]{0,80})")
+#: Before "giao ước thi đua" without "ký": the results of a pledge, not a signing.
+#: Between a document and its own date: "Chỉ thị số 19/CT-TTg (ngày 16-7-2021)".
+_OF_DOC = re.compile(r"\s*[(,]?\s*(?:ban hành\s+)?(?:ngày\s*)?")
+_RESULTS = re.compile(r"(?:thực hiện|kết quả|nội dung|báo cáo)\s+$", re.I)
+#: Cues of an occasion that a "sơ kết"/"tổng kết" in the same sentence is only the agenda of.
+_OCCASIONS = {"ky-ket-giao-uoc-thi-dua", "phien-hop", "hop-bao", "dai-hoi", "hoi-nghi-tap-huan", "le-ky-niem",
+              "phat-dong-phong-trao"}
 _ANNIV = re.compile(r"kỷ niệm\s+(?P<n>\d+)\s+năm\s+(?P<label>[^()\n]{3,160}?)\s*\($")
 
 
@@ -92,8 +100,20 @@ def _cues(sentence: str) -> list[tuple[str, int, int]]:
                 continue
             if _REFERENCE.search(sentence[max(0, m.start() - 30):m.start()]) or _TOPIC.match(sentence, m.end()):
                 continue
+            if t == "ky-ket-giao-uoc-thi-dua" and not re.match(r"ký", m.group(0), re.I) and _RESULTS.search(
+                    sentence[max(0, m.start() - 30):m.start()]):
+                continue  # "kết quả thực hiện giao ước thi đua": a topic
             found.append((t, m.start(), m.end()))
+    if any(t in _OCCASIONS for t, _, _ in found):
+        # "hội nghị tổng kết ..., ký giao ước thi đua", "phiên họp ..., sơ kết công tác ...": one occasion
+        found = [f for f in found if f[0] not in ("so-ket", "tong-ket")]
     return found
+
+
+def _near(d: DateMention, published: date | None) -> bool:
+    """Could ``d`` be the date of something the article reports (within a year of its publication)?"""
+    v = d.as_date()
+    return published is None or v is None or abs((v - published).days) <= 366
 
 
 def _headline(sentence: str) -> bool:
@@ -113,7 +133,8 @@ def find_events(art: Article, dates: list[DateMention], units: list[UnitMention]
     units = [u for u in units if not any(a <= u.start < b for a, b in covered)]
     lead_date: DateMention | None = None
     for d in dates:
-        if d.kind in ("date", "range") and art.sentence_index(d.start) <= 4:
+        if d.kind in ("date", "range") and art.sentence_index(d.start) <= 4 and _near(d, art.published) and not any(
+                x.start <= d.start < x.end or (x.end <= d.start and _OF_DOC.fullmatch(text[x.end:d.start])) for x in documents):
             lead_date = d
             break
     events: list[EventMention] = []
@@ -123,7 +144,8 @@ def find_events(art: Article, dates: list[DateMention], units: list[UnitMention]
         for etype, a, b in _cues(sent.text):
             s0 = sent.start
             ds = [d for d in dates if sent.start <= d.start < sent.end and d.kind in ("date", "range")
-                  and not any(x.start <= d.start < x.end for x in documents)]
+                  and not any(x.start <= d.start < x.end or (x.end <= d.start and _OF_DOC.fullmatch(text[x.end:d.start]))
+                              for x in documents) and _near(d, art.published)]
             dm = ds[0] if ds else None
             date_v, until = (dm.value, dm.until) if dm else (None, None)
             if dm is None and lead_date is not None:

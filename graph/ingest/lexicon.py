@@ -10,7 +10,7 @@ from graph.text import fold
 HEAD_TYPES: dict[str, str | None] = {
     "Cổng Thông tin điện tử": "cong-thong-tin-dien-tu", "Khối thi đua": "khoi-thi-dua",
     "Khối Thi đua": "khoi-thi-dua", "Cụm thi đua": "cum-thi-dua", "Cụm Thi đua": "cum-thi-dua",
-    "Ban Cán sự đảng": "ban-can-su-dang", "Ban cán sự đảng": "ban-can-su-dang", "Ban Chỉ đạo": "ban-chi-dao",
+    "Ban Cán sự đảng": "ban-can-su-dang", "Ban cán sự đảng": "ban-can-su-dang", "Ban Chỉ đạo": "ban-chi-dao", "Ban chỉ đạo": "ban-chi-dao",
     "Tổ công tác": "to-cong-tac", "Tổng cục": "tong-cuc", "Ủy ban nhân dân": "uy-ban-nhan-dan",
     "Ủy ban": None, "Hội đồng nhân dân": "hoi-dong-nhan-dan", "Hội đồng": "hoi-dong", "Chi bộ": "chi-bo",
     "Đảng bộ": "dang-bo", "Đảng ủy": "dang-bo", "Tỉnh ủy": "co-quan-dang", "Thành ủy": "co-quan-dang",
@@ -37,9 +37,18 @@ TITLES: list[str] = [
     "Phó Tổng Biên tập", "Tổng Biên tập", "Trợ lý", "Thư ký", "Phó Trưởng Đoàn", "Trưởng Đoàn", "Ủy viên",
     "Đại biểu Quốc hội", "Tổ trưởng", "Tổ phó", "Chánh án", "Viện trưởng", "Đại sứ",
 ]
+#: Other spellings of a title -> the title (folded keys).
+TITLE_ALIASES: dict[str, str] = {
+    "Bộ trưởng Chủ nhiệm": "Bộ trưởng, Chủ nhiệm", "Bộ trưởng - Chủ nhiệm": "Bộ trưởng, Chủ nhiệm",
+    "Ủy viên Ban Chấp hành Trung ương Đảng": "Ủy viên Trung ương Đảng",
+    "Ủy viên dự khuyết Ban Chấp hành Trung ương Đảng": "Ủy viên dự khuyết Trung ương Đảng",
+    "Ủy viên dự khuyết Trung ương Đảng": "Ủy viên dự khuyết Trung ương Đảng",
+    "Phó Ban": "Phó Trưởng ban", "Trưởng Ban": "Trưởng ban",
+}
+TITLES += [t for t in TITLE_ALIASES if t not in TITLES]
 _TITLE_ALT = "|".join(re.escape(t) for t in sorted(set(TITLES), key=len, reverse=True))
 TITLE_RE = re.compile(r"(?<!\w)(?:" + _TITLE_ALT + r")(?!\w)", re.I)
-CANONICAL_TITLE = {fold(t): t for t in TITLES}
+CANONICAL_TITLE = {fold(t): t for t in TITLES} | {fold(a): t for a, t in TITLE_ALIASES.items()}
 #: Capitalised words that never begin a name.
 NOT_NAMES = frozenset({"Ông", "Bà", "Anh", "Chị", "Đồng", "Các", "Những", "Theo", "Tại", "Trong", "Ngày", "Sáng",
                        "Chiều", "Dự", "Tham", "Phát", "Đại", "Thượng", "Trung", "Thiếu", "Nhân", "Cảm", "Để", "Với"})
@@ -58,6 +67,7 @@ Giàng Hầu Thạch Danh Lò Quàng Tô Châu Chu Vương Tôn Thái Lại Kh�
 Từ La Phùng Trương Diệp Thân Doãn Khúc Bế Sầm Ma Đàm Tống Cù Kha Ninh Lục Sùng Vàng Thào Lầu Mùa Ksor Siu Y Đậu
 Hàn Viên Lã Lữ Lều Lục Mẫn Giáp Bạch Chử Ngọ Nghiêm Quan Thiều Tiêu Trầm Trình Tào Ung Vi Kiều Kha Điểu
 Chế Chúc Đường Phó Yên Hắc Liêu Lục Nhữ Khuất Khương Phí Phương Lạc Lăng Lâm Tất Thiệu Vòng Lỗ Biện Cấn Bồ
+Rơ Rah Nay Kpă Rmah Siu Ksor Hờ Vừ Cứ Tráng Lù Pờ Sần Bàn Phù Lường Cầm Điêu Tòng Sơn Chau Néang Dương Hoàng
 """.split())
 
 #: Lower-case words that end a unit name.

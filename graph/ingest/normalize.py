@@ -24,7 +24,11 @@ ABBREVIATIONS = frozenset({"TP", "Tp", "TS", "ThS", "PGS", "GS", "BS", "KS", "Q"
 
 _SENT_END = re.compile(r"([.!?…]+)([\"”’)]*)(\s+)(?=[\"“‘(]?(\S))")
 _PUB_ISO = re.compile(r"^\s*date\s+(\d{4})-(\d{2})-(\d{2})")
-_PUB_LINE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s+\d{1,2}:\d{2}\s*$")
+#: A dateline: a date with a time on a line of its own ("18/07/2023 13:11", "(15:32 | 22/01/2024)",
+#: "Thanh Huyền - 15:18, 28/03/2025": a byline before the time).
+_PUB_LINE = re.compile(r"^\s*[(\[]?\s*(?:[^\W\d][^\d\n]{0,40}?\s[-–|]\s*)?(?:\d{1,2}:\d{2}\s*[|,\-–]?\s*)?"
+                       r"(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+\d{1,2}:\d{2})?\s*[)\]]?\s*$")
+_HAS_TIME = re.compile(r"\d{1,2}:\d{2}")
 _END_PUNCT = ".!?:;…\"”"
 
 
@@ -183,7 +187,7 @@ def split_sentences(text: str) -> list[Sentence]:
 def _dateline(line: str) -> date | None:
     """The date of a dateline such as ``18/07/2023 13:11`` (a line of its own), else None."""
     m = _PUB_LINE.match(line)
-    if not m:
+    if not m or not _HAS_TIME.search(line):
         return None
     try:
         return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))

@@ -36,6 +36,8 @@ _SYL = re.compile(r"[^\W\d_]+")
 _ROLE_FIX = {"bo-truong-chu-nhiem": "chu-nhiem", "thu-truong-pho-chu-nhiem": "pho-chu-nhiem",
              "pho-vu-truong-phu-trach": "pho-vu-truong", "bi-thu-dang-bo": "bi-thu-dang-uy",
              "bi-thu-t-u-dang": "bi-thu-trung-uong-dang"}
+_CENTRAL_COMMITTEE = ("tong-bi-thu", "uy-vien-trung-uong-dang", "bi-thu-trung-uong-dang",
+                      "uy-vien-du-khuyet-trung-uong-dang")
 _HOME_TITLES = ("chu-nhiem", "pho-chu-nhiem", "pho-chu-nhiem-thuong-truc")
 
 
@@ -87,8 +89,11 @@ class _Scanner:
     def in_unit(self, pos: int) -> bool:
         return any(a <= pos < b for a, b in self.unit_spans)
 
-    def chain(self, pos: int) -> tuple[list[Post], int]:
-        """Titles from ``pos``: [nguyên|kiêm] TITLE [UNIT] joined by " - ", ", ", " kiêm "."""
+    def chain(self, pos: int, after_name: bool = False) -> tuple[list[Post], int]:
+        """Titles from ``pos``: [nguyên|kiêm] TITLE [UNIT] joined by " - ", ", ", " kiêm ".
+
+        After a name (``after_name``), a title followed at once by another name is that name's title ("A, Bộ
+        trưởng Bộ Tư pháp B"): the chain stops before it."""
         posts: list[Post] = []
         t = self.text
         while True:
@@ -114,11 +119,16 @@ class _Scanner:
             if tr and "Thường trực" not in title:
                 title, end = title + " Thường trực", tr.end()
             u = self.unit_at.get(self.skip(end))
+            last = m.group(0).rsplit(" ", 1)[-1]
+            if u is None and bare is None and fold(last) in ("ban", "phong") and end == m.end():
+                u = self.unit_at.get(m.end() - len(last))  # "Phó Trưởng ban Thi đua - Khen thưởng Trung ương"
             unit = None
             if u is not None and bare is None:
                 unit, end = u.name, u.end
             elif bare is not None:
                 unit = self.recent(bare, q)
+            if after_name and self.name(end) is not None and re.match(r" +\S", t[end:end + 2]):
+                break
             posts.append(Post(title, role_slug(title, unit), unit, former, concurrent, unit is None, q, end))
             pos = end
             sep = re.compile(r"\s*[-–,]\s*|\s+(?=kiêm\s)|\s+giữ chức\s+").match(t, pos)
@@ -163,8 +173,10 @@ class _Scanner:
                 continue
             if p.role in ("thu-tuong", "pho-thu-tuong", "pho-thu-tuong-thuong-truc"):
                 p.unit = "Chính phủ"
-            elif p.role == "tong-bi-thu":
+            elif p.role in _CENTRAL_COMMITTEE:
                 p.unit = "Ban Chấp hành Trung ương Đảng"
+            elif p.role == "uy-vien-bo-chinh-tri":
+                p.unit = "Bộ Chính trị"
             elif p.role in _HOME_TITLES and self.home in ("Văn phòng Chính phủ", "Ủy ban Dân tộc"):
                 p.unit = self.home
             elif p.role in ("bi-thu-chi-bo", "pho-bi-thu-chi-bo"):
@@ -223,7 +235,7 @@ def find_persons(text: str, units: list[UnitMention], home: str | None = None) -
             e2 = b
             sep = re.compile(r"\s*(?:,|-|–|\()\s*|\s+(?:giữ chức|làm|là)\s+(?=\S)").match(text, b)
             if sep and not is_list:
-                more, e2 = sc.chain(sep.end())
+                more, e2 = sc.chain(sep.end(), after_name=True)
                 if not more:
                     e2 = b
             allposts = [Post(**vars(x)) for x in posts] + more
@@ -249,7 +261,7 @@ def find_persons(text: str, units: list[UnitMention], home: str | None = None) -
         sep = re.compile(r"\s*(?:,|-|–|\()\s*|\s+(?:giữ chức|làm|là)\s+(?=\S)").match(text, b)
         posts, e = ([], b)
         if sep:
-            posts, e = sc.chain(sep.end())
+            posts, e = sc.chain(sep.end(), after_name=True)
             if not posts:
                 e = b
         if not hon and not (posts and first in SURNAMES):

@@ -71,6 +71,7 @@ def extract(text: str, published: date | None = None, url: str | None = None,
     """The mentions of ``text`` as the JSON document of docs/INGEST.md (without IRIs), and the article."""
     art = normalize(text)
     pub = published or art.published
+    art.published = pub  # the events take "hôm nay" and the nearness of their dates from it
     gaz = gazetteer or builtin()
     t = art.text
     units = find_units(t, gaz)

@@ -21,6 +21,8 @@ from graph.ingest.lexicon import HEAD_TYPES, HEADS_RE, STOP_WORDS, TITLE_START_R
 _TOKEN = re.compile(r"[\w&]+(?:\.[\w]+)*|[^\w\s]")
 _ROMAN = re.compile(r"^(?:I|II|III|IV|V|VI|VII|VIII|IX|X)$")
 _PLACE = {"tỉnh", "thành", "phố", "huyện", "quận", "xã", "phường", "thị"}
+#: A title ending in its unit's head word: "Phó Trưởng phòng Chính sách dân tộc" (Phòng Chính sách dân tộc).
+_TITLE_HEAD = re.compile(r"(?<!\w)(?:[Pp]hó [Tt]rưởng|[Tt]rưởng|[Pp]hó) (ban|phòng) (?=[A-ZĐ])")
 PARTY_HEADS = ("Chi bộ", "Đảng bộ", "Đảng ủy", "Đảng uỷ")
 
 
@@ -60,6 +62,7 @@ def _canon(name: str) -> str:
     m = re.match(r"(?i)(khối|cụm) thi đua (?:số )?(\d+)$", name)
     if m:
         return f"{m.group(1).capitalize()} thi đua {m.group(2)}"
+    name = re.sub(r"^Ban chỉ đạo\b", "Ban Chỉ đạo", name)
     return re.sub(r"^Uỷ", "Ủy", name)
 
 
@@ -68,6 +71,9 @@ def _extend(text: str, pos: int, limit: int, head: str) -> int:
     toks = [(m.group(0), m.start() + pos, m.end() + pos) for m in _TOKEN.finditer(text[pos:limit])]
     end, i, lower_run, n, caps_after_place = pos, 0, 0, 0, -99
     numbered = head.lower() in ("khối thi đua", "cụm thi đua", "phòng", "khối", "cụm")
+    if head.lower() in ("khối thi đua", "cụm thi đua") and toks and toks[0][0] == "các":
+        return _members_name(toks)
+    open_head = head.lower() in ("ban chỉ đạo", "tổ công tác")  # "Ban Chỉ đạo cải cách hành chính"
     while i < len(toks):
         w, s, e = toks[i]
         nxt = toks[i + 1][0] if i + 1 < len(toks) else ""
@@ -82,6 +88,9 @@ def _extend(text: str, pos: int, limit: int, head: str) -> int:
                                                                            "Uỷ ban nhân dân", "Hội đồng nhân dân"):
                 i, caps_after_place = i + 1, 0
                 continue
+            if open_head and w.islower() and w.isalpha() and w not in STOP_WORDS and f"{w} {nxt}" not in STOP_WORDS:
+                end, n, i, lower_run = e, 1, i + 1, 1
+                continue
             if not (is_cap(w) or _ROMAN.match(w)) or HEADS_RE.match(text, s) or TITLE_START_RE.match(text, s):
                 return pos
             end, n, i = e, 1, i + 1
@@ -92,8 +101,9 @@ def _extend(text: str, pos: int, limit: int, head: str) -> int:
             continue
         if is_cap(w):
             if HEADS_RE.match(text, s) or TITLE_START_RE.match(text, s) or (
-                    (lower_run or caps_after_place >= 2) and is_name_start(toks, i)):
-                break
+                    (lower_run or caps_after_place >= 2 or n >= 2) and is_name_start(toks, i)
+                    and " ".join(x[0] for x in toks[i:i + 3]) != "Hồ Chí Minh"):
+                break  # "Bộ Công Thương Đỗ Thắng Hải": the name after the unit is a person's
             caps_after_place += 1
             if re.fullmatch(r"[A-ZĐ]{2,}\d*", w):
                 break  # a trailing abbreviation names the parent
@@ -114,12 +124,29 @@ def _extend(text: str, pos: int, limit: int, head: str) -> int:
                     i += 1
                     continue
                 break
-            if w in STOP_WORDS or f"{w} {nxt}" in STOP_WORDS or lower_run >= 7:
+            if w in STOP_WORDS or f"{w} {nxt}" in STOP_WORDS or lower_run >= 9:
                 break
             end, lower_run, n, i = e, lower_run + 1, n + 1, i + 1
             continue
         break
     return end if n else pos
+
+
+def _members_name(toks: list[tuple[str, int, int]]) -> int:
+    """The end of "các tỉnh Tây Nguyên", "các Vụ tổng hợp", "các cơ quan Đảng" after "Khối/Cụm thi đua"."""
+    end, n = toks[0][2], 0
+    for k in range(1, min(len(toks), 10)):
+        w, _, e = toks[k]
+        nxt = toks[k + 1][0] if k + 1 < len(toks) else ""
+        if not w[0].isalpha() or (w.islower() and (w in STOP_WORDS or f"{w} {nxt}" in STOP_WORDS)) \
+                or w in ("Khối", "Cụm"):
+            break
+        end, n = e, n + 1
+        if nxt == ":":
+            return toks[0][1]  # "Khối thi đua các Vụ: A, B" lists members, it is no name
+    if n < 2:
+        return toks[0][1]  # "Khối thi đua các Vụ" alone is no name
+    return end if n else toks[0][1]
 
 
 def _comma_join(text: str, end: int, limit: int) -> int:
@@ -177,6 +204,11 @@ def find_units(text: str, gaz: Gazetteer) -> list[UnitMention]:
         found = [f for f in gaz.lookup(name) if f.top_level]
         cands.append(UnitMention(s, e, found[0].name if found else name, HEAD_TYPES.get(head.replace("Uỷ", "Ủy")),
                                  found[0].parent if found else None, False, found[0] if found else None))
+    for m in _TITLE_HEAD.finditer(text):
+        head = m.group(1).capitalize()
+        e = _extend(text, m.end(1), _line_end(text, m.start(1)), head)
+        if e > m.end(1):
+            cands.append(UnitMention(m.start(1), e, _canon(head + text[m.end(1):e]), HEAD_TYPES.get(head)))
     # longest first; at equal spans the known entry; a known name is not stretched over lower-case words
     known = {u.start: u for u in cands if u.entry is not None}
     for u in cands:
