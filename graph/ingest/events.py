@@ -110,6 +110,12 @@ def _cues(sentence: str) -> list[tuple[str, int, int]]:
     return found
 
 
+def _of_document(text: str, d: DateMention, documents: list[DocumentMention]) -> bool:
+    """Is ``d`` the date of a document ("Chỉ thị số 19/CT-TTg (ngày 16-7-2021)")?"""
+    return any(x.start <= d.start < x.end or (x.end <= d.start and _OF_DOC.fullmatch(text[x.end:d.start]))
+               for x in documents)
+
+
 def _near(d: DateMention, published: date | None) -> bool:
     """Could ``d`` be the date of something the article reports (within a year of its publication)?"""
     v = d.as_date()
@@ -133,8 +139,8 @@ def find_events(art: Article, dates: list[DateMention], units: list[UnitMention]
     units = [u for u in units if not any(a <= u.start < b for a, b in covered)]
     lead_date: DateMention | None = None
     for d in dates:
-        if d.kind in ("date", "range") and art.sentence_index(d.start) <= 4 and _near(d, art.published) and not any(
-                x.start <= d.start < x.end or (x.end <= d.start and _OF_DOC.fullmatch(text[x.end:d.start])) for x in documents):
+        if d.kind in ("date", "range") and art.sentence_index(d.start) <= 4 and _near(d, art.published) \
+                and not _of_document(text, d, documents):
             lead_date = d
             break
     events: list[EventMention] = []
@@ -144,8 +150,7 @@ def find_events(art: Article, dates: list[DateMention], units: list[UnitMention]
         for etype, a, b in _cues(sent.text):
             s0 = sent.start
             ds = [d for d in dates if sent.start <= d.start < sent.end and d.kind in ("date", "range")
-                  and not any(x.start <= d.start < x.end or (x.end <= d.start and _OF_DOC.fullmatch(text[x.end:d.start]))
-                              for x in documents) and _near(d, art.published)]
+                  and not _of_document(text, d, documents) and _near(d, art.published)]
             dm = ds[0] if ds else None
             date_v, until = (dm.value, dm.until) if dm else (None, None)
             if dm is None and lead_date is not None:

@@ -10,13 +10,14 @@ from graph.text import fold
 HEAD_TYPES: dict[str, str | None] = {
     "Cổng Thông tin điện tử": "cong-thong-tin-dien-tu", "Khối thi đua": "khoi-thi-dua",
     "Khối Thi đua": "khoi-thi-dua", "Cụm thi đua": "cum-thi-dua", "Cụm Thi đua": "cum-thi-dua",
-    "Ban Cán sự đảng": "ban-can-su-dang", "Ban cán sự đảng": "ban-can-su-dang", "Ban Chỉ đạo": "ban-chi-dao", "Ban chỉ đạo": "ban-chi-dao",
-    "Tổ công tác": "to-cong-tac", "Tổng cục": "tong-cuc", "Ủy ban nhân dân": "uy-ban-nhan-dan",
+    "Ban Cán sự đảng": "ban-can-su-dang", "Ban cán sự đảng": "ban-can-su-dang", "Ban Chỉ đạo": "ban-chi-dao",
+    "Ban chỉ đạo": "ban-chi-dao", "Tổ công tác": "to-cong-tac", "Tổng cục": "tong-cuc",
+    "Ủy ban nhân dân": "uy-ban-nhan-dan",
     "Ủy ban": None, "Hội đồng nhân dân": "hoi-dong-nhan-dan", "Hội đồng": "hoi-dong", "Chi bộ": "chi-bo",
     "Đảng bộ": "dang-bo", "Đảng ủy": "dang-bo", "Tỉnh ủy": "co-quan-dang", "Thành ủy": "co-quan-dang",
     "Văn phòng": "van-phong", "Thanh tra": "thanh-tra", "Học viện": "vien", "Viện": "vien",
     "Trung tâm": "trung-tam", "Bộ": "bo", "Vụ": "vu", "Cục": "cuc", "Ban": None, "Sở": "so", "Phòng": "phong",
-    "UBND": "uy-ban-nhan-dan", "HĐND": "hoi-dong-nhan-dan",
+    "UBND": "uy-ban-nhan-dan", "HĐND": "hoi-dong-nhan-dan", "Báo": None, "Đài": None, "Thông tấn xã": None,
 }
 _HEAD_ALT = sorted({*HEAD_TYPES, "Uỷ ban nhân dân", "Uỷ ban", "Đảng uỷ"}, key=len, reverse=True)
 HEADS_RE = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(h) for h in _HEAD_ALT) + r")(?!\w)")

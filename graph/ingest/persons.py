@@ -38,6 +38,8 @@ _ROLE_FIX = {"bo-truong-chu-nhiem": "chu-nhiem", "thu-truong-pho-chu-nhiem": "ph
              "bi-thu-t-u-dang": "bi-thu-trung-uong-dang"}
 _CENTRAL_COMMITTEE = ("tong-bi-thu", "uy-vien-trung-uong-dang", "bi-thu-trung-uong-dang",
                       "uy-vien-du-khuyet-trung-uong-dang")
+_LIST_INTRO = re.compile(r"\s+(?:là|gồm)\s+(?:các\s+)?(?:ông, bà|ông|bà|đồng chí)\s*:")
+_MINISTRY_TITLES = ("bo-truong", "thu-truong", "thu-truong-thuong-truc")
 _HOME_TITLES = ("chu-nhiem", "pho-chu-nhiem", "pho-chu-nhiem-thuong-truc")
 
 
@@ -149,6 +151,16 @@ class _Scanner:
             return self.home
         return None
 
+    def ministry_before(self, pos: int) -> str | None:
+        """The ministry a bare "Bộ trưởng"/"Thứ trưởng" belongs to: the last one named before it in the same
+        sentence ("Về phía Bộ Nội vụ có Bộ trưởng X; các Thứ trưởng: Y, Z"), else the article's ministry."""
+        for u in reversed(self.units):
+            if u.end <= pos and u.name.startswith("Bộ ") and u.level <= 1:
+                if pos - u.end <= 160 and not re.search(r"[.!?\n]", self.text[u.end:pos]):
+                    return u.name
+                break
+        return self.home if self.home and self.home.startswith("Bộ ") else None
+
     def name(self, pos: int) -> tuple[int, int] | None:
         t, p = self.text, self.skip(pos)
         syls: list[tuple[int, int]] = []
@@ -177,6 +189,8 @@ class _Scanner:
                 p.unit = "Ban Chấp hành Trung ương Đảng"
             elif p.role == "uy-vien-bo-chinh-tri":
                 p.unit = "Bộ Chính trị"
+            elif p.role in _MINISTRY_TITLES:
+                p.unit = self.ministry_before(p.start)
             elif p.role in _HOME_TITLES and self.home in ("Văn phòng Chính phủ", "Ủy ban Dân tộc"):
                 p.unit = self.home
             elif p.role in ("bi-thu-chi-bo", "pho-bi-thu-chi-bo"):
@@ -204,10 +218,15 @@ def find_persons(text: str, units: list[UnitMention], home: str | None = None) -
         posts, end = sc.chain(start)
         if not posts:
             continue
-        is_list = bool(re.search(r"(?:các|Các)\s+$", text[max(0, start - 5):start]))
+        is_list = bool(re.search(r"(?:các|Các|\d+)\s+$", text[max(0, start - 5):start]))
+        intro = _LIST_INTRO.match(text, end)  # "5 Phó Chủ nhiệm VPCP là các ông, bà: A, B và C"
+        if intro:
+            is_list, end = True, intro.end() - 1
         p = sc.skip(end)
         if is_list and p < len(text) and text[p] == ":":
-            p = sc.skip(p + 1)
+            p = p + 1
+            while p < len(text) and text[p] in " \n":
+                p += 1  # the names may start on the next line
         names: list[tuple[int, int]] = []
         own_unit: dict[tuple[int, int], str] = {}
         while True:
