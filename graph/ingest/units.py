@@ -22,7 +22,7 @@ _TOKEN = re.compile(r"[\w&]+(?:\.[\w]+)*|[^\w\s]")
 _ROMAN = re.compile(r"^(?:I|II|III|IV|V|VI|VII|VIII|IX|X)$")
 _PLACE = {"tỉnh", "thành", "phố", "huyện", "quận", "xã", "phường", "thị"}
 #: A title ending in its unit's head word: "Phó Trưởng phòng Chính sách dân tộc" (Phòng Chính sách dân tộc).
-_TITLE_HEAD = re.compile(r"(?<!\w)(?:[Pp]hó [Tt]rưởng|[Tt]rưởng|[Pp]hó) (ban|phòng) (?=[A-ZĐ])")
+_TITLE_HEAD = re.compile(r"(?<!\w)(?:[Pp]hó [Tt]rưởng|[Tt]rưởng|[Pp]hó) (ban|phòng) (?=[A-ZĐ])(?!Thường trực)")
 PARTY_HEADS = ("Chi bộ", "Đảng bộ", "Đảng ủy", "Đảng uỷ")
 
 
@@ -72,7 +72,8 @@ def _extend(text: str, pos: int, limit: int, head: str) -> int:
     end, i, lower_run, n, caps_after_place = pos, 0, 0, 0, -99
     numbered = head.lower() in ("khối thi đua", "cụm thi đua", "phòng", "khối", "cụm")
     if head.lower() in ("khối thi đua", "cụm thi đua") and toks and toks[0][0] == "các":
-        return _members_name(toks)
+        me = _members_name(toks)
+        return me if me > toks[0][1] else pos
     open_head = head.lower() in ("ban chỉ đạo", "tổ công tác")  # "Ban Chỉ đạo cải cách hành chính"
     while i < len(toks):
         w, s, e = toks[i]
