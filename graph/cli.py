@@ -24,6 +24,7 @@ COMMAND_MODULES: list[str] = [
     "graph.commands.release",
     "graph.commands.serve",
     "graph.commands.token",
+    "graph.commands.backup",
 ]
 
 

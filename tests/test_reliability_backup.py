@@ -1,0 +1,89 @@
+"""M / H7: ``govkg backup`` and ``govkg restore``: round trip with the same fingerprint and SHACL report, also
+while the server runs (from its latest checkpoint), and clear refusals where a backup or restore is unsafe."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import requests
+
+from graph.release import fingerprint
+from graph.seed import load_seed
+from graph.store import forget, open_store
+from graph.validate import validate_store
+from tests.http_server import live_server
+from tests.reliability_fixtures import govkg, server_fingerprint
+
+
+def _seeded(path: Path) -> Path:
+    st = open_store(path)
+    try:
+        load_seed(st, progress=False)
+    finally:
+        forget(st)
+    return path
+
+
+def _facts(path: Path) -> tuple[str, str, int]:
+    st = open_store(path)
+    try:
+        return fingerprint(st), validate_store(st).text("en"), st.count()
+    finally:
+        forget(st)
+
+
+def test_backup_and_restore_round_trip_keeps_fingerprint_and_shacl_report(tmp_path: Path) -> None:
+    src = _seeded(tmp_path / "store")
+    fp, report, n = _facts(src)
+    b = govkg("backup", str(tmp_path / "bk"), "--json", "--store", str(src))
+    assert b.returncode == 0, b.stderr
+    manifest = json.loads(b.stdout)
+    assert manifest["fingerprint"] == fp and manifest["quads"] == n and manifest["source"] == "store"
+    r = govkg("restore", str(tmp_path / "bk"), "--store", str(tmp_path / "restored"))
+    assert r.returncode == 0, r.stderr
+    assert "checked" in r.stdout
+    fp2, report2, n2 = _facts(tmp_path / "restored")
+    assert (fp2, n2) == (fp, n)
+    assert report2 == report
+
+
+def test_restore_refuses_a_store_that_holds_data_and_a_backup_dir_that_exists(tmp_path: Path) -> None:
+    src = _seeded(tmp_path / "store")
+    assert govkg("backup", str(tmp_path / "bk"), "--store", str(src)).returncode == 0
+    fp, _, _ = _facts(src)
+    r = govkg("restore", str(tmp_path / "bk"), "--store", str(src))
+    assert r.returncode == 1 and "not empty" in r.stderr and "Traceback" not in r.stderr
+    assert _facts(src)[0] == fp
+    again = govkg("backup", str(tmp_path / "bk"), "--store", str(src))
+    assert again.returncode == 1 and "not an empty directory" in again.stderr
+    bogus = tmp_path / "bogus"
+    bogus.mkdir()
+    r2 = govkg("restore", str(bogus), "--store", str(tmp_path / "new"))
+    assert r2.returncode == 1 and "not a govkg backup" in r2.stderr
+
+
+def test_backup_while_serving_uses_the_latest_checkpoint_and_refuses_when_there_is_none(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    with live_server(store, seed=True) as srv:
+        # The server has published no checkpoint yet (no query ran): a stale copy is never made.
+        early = govkg("backup", str(tmp_path / "early"), "--store", str(store))
+        assert early.returncode == 1, early.stdout
+        assert "in use by another process" in early.stderr and "retry" in early.stderr
+        assert not (tmp_path / "early").exists()
+        assert requests.get(srv.url + "/sparql", params={"query": "ASK {}"}, timeout=30).status_code == 200
+        upd = requests.post(srv.url + "/update", headers=srv.auth("steward"), timeout=30,
+                            data={"update": 'INSERT DATA { GRAPH <urn:x:backup> { <urn:x:s> <urn:x:p> "sau khi" } }'})
+        assert upd.status_code in (200, 204), upd.text
+        b = govkg("backup", str(tmp_path / "live"), "--json", "--store", str(store), env=srv.env)
+        assert b.returncode == 0, b.stderr
+        manifest = json.loads(b.stdout)
+        assert manifest["source"].startswith("checkpoint gen-")
+        n, fp = server_fingerprint(srv.url)
+        assert (manifest["quads"], manifest["fingerprint"]) == (n, fp)  # includes the write just made
+        busy = govkg("restore", str(tmp_path / "live"), "--store", str(store), env=srv.env)
+        assert busy.returncode == 1 and "in use" in busy.stderr
+    r = govkg("restore", str(tmp_path / "live"), "--store", str(tmp_path / "restored"))
+    assert r.returncode == 0, r.stderr
+    fp2, _, n2 = _facts(tmp_path / "restored")
+    assert (n2, fp2) == (n, fp)
