@@ -37,9 +37,11 @@ class Options:
     budget: float = 0.0  # seconds per measure; 0: 10, or 2 with --quick
     endpoint_seconds: float = 0.0
     clients: int = 8
+    load_reps: int = 0  # loads per engine (median reported); 0: 3, or 1 with --quick
 
     def __post_init__(self) -> None:
         self.reps = self.reps or (5 if self.quick else 30)
+        self.load_reps = self.load_reps or (1 if self.quick else 3)
         self.budget = self.budget or (2.0 if self.quick else 10.0)
         self.endpoint_seconds = self.endpoint_seconds or (2.0 if self.quick else 10.0)
 
@@ -119,13 +121,21 @@ def run(o: Options) -> list[Record]:
     print(f"bench: {data.name}: {quads} quads" + (f" generated in {gen_s:.1f} s" if gen_s else " (reused)"),
           file=sys.stderr)
     load_allowance = max(60.0, target / 5000)
-    per_engine = load_allowance + o.budget * 60
+    per_engine = load_allowance + o.budget * 100
     out: dict[str, tuple[list[dict[str, Any]], str]] = {}
     common = ["--data", str(data), "--reps", str(o.reps), "--budget", str(o.budget)]
     stores = {e: o.workdir / f"store-{e}-{o.scale}" for e in ("govkg", "oxigraph")}
     for d in stores.values():
         shutil.rmtree(d, ignore_errors=True)
     plan = o.workdir / f"plan-{o.scale}.json"
+    loads: list[dict[str, Any]] = []
+    for i in range(o.load_reps - 1):  # extra loads, engines interleaved: the machine's noise hits both alike
+        _step(f"load {i + 1}/{o.load_reps - 1}")
+        for e in ("govkg", "oxigraph"):
+            d = o.workdir / f"store-{e}-{o.scale}-load"
+            shutil.rmtree(d, ignore_errors=True)
+            loads += run_child(["bench.worker", e, "--dir", str(d), "--load-only", *common], load_allowance)[0]
+            shutil.rmtree(d, ignore_errors=True)
     _step("govkg")
     out["govkg"] = run_child(["bench.worker", "govkg", "--dir", str(stores["govkg"]), *common], per_engine)
     pages = {r["name"]: r["calls"] for r in out["govkg"][0] if r.get("kind") == "page" and "calls" in r}
@@ -149,6 +159,7 @@ def run(o: Options) -> list[Record]:
         args = ["bench.endpoint", "--dir", str(stores["govkg"]), "--seconds", str(o.endpoint_seconds),
                 "--clients", str(o.clients)]
         out["endpoint"] = run_child(args, o.endpoint_seconds * 4 + 120)
+    out["loads"] = (loads, "")
     recs = records.build(o.scale, out, o.skip)
     meta = {"scale": o.scale, "quads": quads, "seed": o.seed, "quick": o.quick, "reps": o.reps, "budget_s": o.budget,
             "command": " ".join(["python -m bench", *sys.argv[1:]]) if sys.argv else "", "machine": machine(),
