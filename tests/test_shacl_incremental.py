@@ -53,9 +53,7 @@ def fresh(path: Path | None = None) -> EmbeddedStore:
 
 
 def top_keys(results: list[Result], inside: set | None = None, outside: set | None = None) -> set:
-    keep = [
-        r for r in results if (inside is None or r.focus in inside) and (outside is None or r.focus not in outside)
-    ]
+    keep = [r for r in results if (inside is None or r.focus in inside) and (outside is None or r.focus not in outside)]
     return {r.key() for r in flatten(keep)}
 
 
@@ -66,8 +64,19 @@ def fingerprint(store: EmbeddedStore) -> bytes:
 
 
 PREDICATES = [
-    RDF.type, RDFS.label, ORG.unitOf, ORG.subOrganizationOf, ORG.member, ORG.organization, ORG.role, ORG.postIn,
-    GOV.post, GOV.unitType, SDO.validFrom, SDO.validThrough, FOAF.name,
+    RDF.type,
+    RDFS.label,
+    ORG.unitOf,
+    ORG.subOrganizationOf,
+    ORG.member,
+    ORG.organization,
+    ORG.role,
+    ORG.postIn,
+    GOV.post,
+    GOV.unitType,
+    SDO.validFrom,
+    SDO.validThrough,
+    FOAF.name,
 ]
 
 
@@ -142,7 +151,7 @@ def test_change_that_breaks_a_nested_shape() -> None:
 def test_schema_change_validates_everything() -> None:
     store = fresh()
     q = (URIRef(f"{ID}x"), RDFS.subClassOf, ORG.Organization, G1)
-    inc, affected = change_results(store, [q], [])
+    _inc, affected = change_results(store, [q], [])
     assert affected is None
     check(fresh(), [q], [])
 
@@ -185,7 +194,7 @@ def test_concurrent_validations_agree() -> None:
             else:
                 a, r = changes[(i // 2) % 4]
                 got[i] = top_keys(change_results(store, a, r)[0])
-        except BaseException as e:  # noqa: BLE001
+        except BaseException as e:
             errors.append(e)
 
     threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
@@ -205,10 +214,14 @@ def test_new_entity_with_membership(seed: int) -> None:
     p, m = URIRef(f"{ID}person/moi-{seed}"), URIRef(f"{ID}membership/moi-{seed}")
     unit, post = URIRef(f"{ID}unit/u2"), URIRef(f"{ID}post/u2-vu-truong")
     added = [
-        (p, RDF.type, FOAF.Person, G1), (p, FOAF.name, Literal("Trần Thị B"), G1),
+        (p, RDF.type, FOAF.Person, G1),
+        (p, FOAF.name, Literal("Trần Thị B"), G1),
         (p, RDFS.label, Literal("Trần Thị B", lang="vi"), G1),
-        (m, RDF.type, ORG.Membership, G1), (m, ORG.member, p, G1), (m, ORG.organization, unit, G1),
-        (m, ORG.role, URIRef(f"{ID}concept/role/vu-truong"), G1), (m, GOV.post, post, G1),
+        (m, RDF.type, ORG.Membership, G1),
+        (m, ORG.member, p, G1),
+        (m, ORG.organization, unit, G1),
+        (m, ORG.role, URIRef(f"{ID}concept/role/vu-truong"), G1),
+        (m, GOV.post, post, G1),
         (m, SDO.validFrom, Literal("2024-01-01", datatype=XSD.date), G1),
     ]
     if seed % 2:

@@ -17,9 +17,10 @@ from collections.abc import Sequence
 from rdflib import Graph
 
 from graph.store.base import QuadTuple, Store
+from graph.validate import ValidationReport
 
 
-def validate_store(store: Store, lang: str = "vi"):  # type: ignore[no-untyped-def]
+def validate_store(store: Store, lang: str = "vi") -> ValidationReport:
     """Validate the whole store; a :class:`graph.validate.ValidationReport`."""
     from graph.shacl.report import to_report
     from graph.shacl.validator import store_compiled, store_results
@@ -28,7 +29,9 @@ def validate_store(store: Store, lang: str = "vi"):  # type: ignore[no-untyped-d
     return to_report(store_results(store, c), c.model)
 
 
-def validate_change(store: Store, added: Sequence[QuadTuple], removed: Sequence[QuadTuple], lang: str = "vi"):  # type: ignore[no-untyped-def]
+def validate_change(
+    store: Store, added: Sequence[QuadTuple], removed: Sequence[QuadTuple], lang: str = "vi"
+) -> ValidationReport:
     """Validate the state after a change, only where the change can matter; the store is not written.
 
     The report holds every result, on the state after the change, whose focus node the change can affect;
@@ -41,7 +44,7 @@ def validate_change(store: Store, added: Sequence[QuadTuple], removed: Sequence[
     return to_report(results, quick_compiled(store).model)
 
 
-def validate_graph(data: Graph, shapes: Graph, lang: str = "vi"):  # type: ignore[no-untyped-def]
+def validate_graph(data: Graph, shapes: Graph, lang: str = "vi") -> ValidationReport:
     from graph.shacl.report import to_report
     from graph.shacl.validator import compile_shapes, graph_results
 

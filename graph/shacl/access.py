@@ -50,7 +50,7 @@ class StoreAccess(Access):
         flt = " && ".join(f"?g != <{g}>" for g in sorted(self.excluded)) or "true"
         q = f"SELECT ?s ?p ?o ?g WHERE {{ {{ {pat} }} UNION {{ GRAPH ?g {{ {pat} }} FILTER({flt}) }} }}"
         rows = self.store.query(q).rows()
-        return [(s or r["s"], p or r["p"], o or r["o"], r.get("g")) for r in rows]  # type: ignore[misc]
+        return [(s or r["s"], p or r["p"], o or r["o"], r.get("g")) for r in rows]
 
     def quads(self, s: Node | None, p: Node | None, o: Node | None) -> list[QuadTuple]:
         return self._quads(s, p, o)

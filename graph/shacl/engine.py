@@ -19,7 +19,6 @@ from rdflib.term import Node
 
 from graph.shacl import checks
 from graph.shacl.focus import Focus, PathFocus, Tests, in_list, skolemise, term, values_pattern
-from graph.shacl.messages import generic_message
 from graph.shacl.paths import to_sparql
 from graph.shacl.results import Result
 from graph.shacl.shapes import Constraint, Shape, ShapesModel
@@ -93,7 +92,9 @@ def unsupported_reason(model: ShapesModel, root: Node) -> str | None:
         if s.foreign:
             return f"{n} uses {', '.join(str(f) for f in s.foreign)}"
         for c in s.constraints:
-            if c.param == SH.qualifiedValueShape and (c.value not in model.shapes or bool(c.items[2].value)):  # type: ignore[union-attr]
+            if c.param == SH.qualifiedValueShape and (
+                c.value not in model.shapes or bool(getattr(c.items[2], "value", False))
+            ):
                 return "sh:qualifiedValueShapesDisjoint"
             if c.param in (SH.lessThan, SH.lessThanOrEquals, SH.equals, SH.disjoint) and not isinstance(
                 c.value, URIRef
@@ -112,7 +113,6 @@ class Evaluator:
         self.source = source
         self.subclasses = subclasses
         self.t = Tests(source.skolem)
-        self.top = True  # messages are only worked out for results that can reach a report
 
     # --- shapes --------------------------------------------------------------------------------------
 
@@ -146,7 +146,7 @@ class Evaluator:
             shape=shape.node,
             severity=shape.severity,
             messages=shape.messages,
-            generic="" if shape.messages or not self.top else generic_message(c, shape, focus, value),
+            why=(c, shape),
             details=details,  # type: ignore[arg-type]
         )
 
@@ -222,11 +222,13 @@ class Evaluator:
             return simple(f"!({cond})")
         if p == SH.hasValue:
             if shape.path is None:
-                q = f"SELECT DISTINCT ?this WHERE {{ {focus.pattern('?this', 0)} FILTER(!sameTerm(?this, {term(c.value)})) }}"
+                flt = f"FILTER(!sameTerm(?this, {term(c.value)}))"
+                q = f"SELECT DISTINCT ?this WHERE {{ {focus.pattern('?this', 0)} {flt} }}"
             else:
                 q = (
                     f"SELECT DISTINCT ?this WHERE {{ {focus.pattern('?this', 0)} "
-                    f"FILTER NOT EXISTS {{ ?this {to_sparql(shape.path)} ?_hv FILTER(sameTerm(?_hv, {term(c.value)})) }} }}"
+                    f"FILTER NOT EXISTS {{ ?this {to_sparql(shape.path)} ?_hv "
+                    f"FILTER(sameTerm(?_hv, {term(c.value)})) }} }}"
                 )
             return [res(shape, c, r["this"], None) for r in self.source.select(q)]
         if p in _RANGE:
@@ -256,9 +258,8 @@ class Evaluator:
         if p == SH.disjoint:
             return simple(f"EXISTS {{ ?this {term(c.value)} ?_d FILTER(sameTerm(?_d, ?v)) }}")
         if p == SH.closed:
-            allowed = {
-                self.model[x].path[1] for x in shape.properties if self.model[x].path and self.model[x].path[0] == "p"
-            }  # type: ignore[index]
+            paths = [self.model[x].path for x in shape.properties]
+            allowed: set[Node] = {pt[1] for pt in paths if pt is not None and pt[0] == "p"}
             allowed |= set(c.items)
             notin = f"FILTER(?_p NOT IN ({in_list(sorted(allowed, key=str))}))" if allowed else ""
             q = (
@@ -297,8 +298,8 @@ class Evaluator:
             if len(named) == len(suspects):
                 cond = f"VALUES ?v {{ {' '.join(term(skolemise(x)) for x in named)} }}"
         out = []
-        for r in self._pairs(shape, focus, cond):
-            v = r["v"]
+        for row in self._pairs(shape, focus, cond):
+            v = row["v"]
             n_ok = sum(1 for f in failing if v not in f)
             bad = {
                 SH.node: n_ok < 1,
@@ -308,7 +309,7 @@ class Evaluator:
                 SH.xone: n_ok != 1,
             }[c.param]
             if bad:
-                out.append(self._result(shape, c, r["this"], v, details=tuple(details.get(v, ()))))
+                out.append(self._result(shape, c, row["this"], v, details=tuple(details.get(v, ()))))
         return out
 
     def _qualified(self, shape: Shape, c: Constraint, focus: Focus) -> list[Result]:

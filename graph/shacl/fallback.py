@@ -7,6 +7,7 @@ one would not be safe across threads.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF, SH
@@ -51,7 +52,7 @@ def run_pyshacl(
     shapes = Graph()
     for t in shapes_triples:
         shapes.add(t)
-    kw: dict[str, object] = {}
+    kw: dict[str, Any] = {}
     if use_shapes is not None:
         kw["use_shapes"] = list(use_shapes)
     if focus_nodes is not None:

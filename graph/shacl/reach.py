@@ -137,8 +137,8 @@ def build(model: ShapesModel) -> Reach:
                 back[r].add((pred, d, q))
     readers: dict[Read, set[int]] = defaultdict(set)
     for q, rs in reads.items():
-        for r in rs:
-            readers[r].add(q)
+        for rd in rs:
+            readers[rd].add(q)
     roots = frozenset(a.start[n] for n in model.roots)
     # A root's focus is also the start of whatever its start state reaches by epsilon moves.
     return Reach(

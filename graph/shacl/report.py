@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from rdflib import Graph, Literal
 from rdflib.namespace import SH
 
+from graph.shacl.messages import generic_message
 from graph.shacl.results import Result, flatten
 from graph.shacl.shapes import ShapesModel
 from graph.validate import ValidationReport, Violation, _path, _term
@@ -20,7 +21,7 @@ def to_violation(r: Result, shapes: Graph) -> Violation:
         lang = m.language if isinstance(m, Literal) and m.language else "en"
         msgs.setdefault(lang, str(m))
     if not msgs:
-        msgs["en"] = r.generic
+        msgs["en"] = r.generic or (generic_message(r.why[0], r.why[1], r.focus, r.value) if r.why else "")
     return Violation(
         focus=str(_term(r.focus)),
         path=_path(shapes, r.path),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
@@ -19,6 +19,8 @@ class Result:
     severity: URIRef
     messages: tuple[Literal, ...]  # the shape's sh:message values (any language); empty: use a generic one
     generic: str = ""  # pySHACL-style default message, English (only for shapes without sh:message)
+    #: (constraint, shape) that produced the result, for a generic message worked out only when reported.
+    why: tuple = field(default=(), compare=False, repr=False)
     #: For sh:node: the value node's own results against the named shape (pySHACL's sh:detail).
     details: tuple[Result, ...] = ()
 

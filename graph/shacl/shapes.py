@@ -173,7 +173,8 @@ def load_shapes(g: Graph) -> ShapesModel:
         path = parse_path(g, sh_path) if sh_path is not None else None
         constraints: list[Constraint] = []
         foreign: list[URIRef] = []
-        for p, o in sorted(g.predicate_objects(node), key=lambda po: (str(po[0]), str(po[1]))):
+        for pn, o in sorted(g.predicate_objects(node), key=lambda po: (str(po[0]), str(po[1]))):
+            p = URIRef(str(pn))
             if p in (SH["in"], SH.languageIn, SH["and"], SH["or"], SH.xone):
                 constraints.append(Constraint(p, o, _items(g, o)))
             elif p == SH.property:

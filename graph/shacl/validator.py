@@ -144,7 +144,10 @@ def evaluate(
 
 def data_graph(store: Store) -> Graph:
     """The data as one rdflib graph (every graph but the shapes graph), for pySHACL."""
-    q = f"SELECT DISTINCT ?s ?p ?o WHERE {{ {{ ?s ?p ?o }} UNION {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{SHAPES}>) }} }}"
+    q = (
+        f"SELECT DISTINCT ?s ?p ?o WHERE {{ {{ ?s ?p ?o }} UNION "
+        f"{{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{SHAPES}>) }} }}"
+    )
     g = Graph()
     for r in store.query(q).rows():
         g.add((r["s"], r["p"], r["o"]))
