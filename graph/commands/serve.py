@@ -86,7 +86,15 @@ def run_server(host: str, port: int, store_path: Path, threads: int) -> None:
 def serve(host: str, port: int, no_seed: bool, store_path: Path | None) -> None:
     """Serve the viewer and the SPARQL endpoint (gunicorn; one process owns the store)."""
     path = Path(store_path or default_store_path())
-    prepare_store(path, seed=not no_seed)
+    # In a spawned process: RocksDB's background threads (flushes, needed by every checkpoint) do not survive
+    # the fork of gunicorn's worker, so the arbiter must never have opened the store itself.
+    import multiprocessing
+
+    proc = multiprocessing.get_context("spawn").Process(target=prepare_store, args=(path, not no_seed))
+    proc.start()
+    proc.join()
+    if proc.exitcode != 0:
+        raise click.ClickException(f"the store in {path} could not be prepared (see above)")
     threads = int(read_settings()["THREADS"])
     click.echo(f"serving {path} on http://{host}:{port}/ (SPARQL at /sparql)", err=True)
     run_server(host, port, path, threads)
