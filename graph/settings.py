@@ -63,6 +63,8 @@ SETTINGS: list[Setting] = [
     Setting("WORKER_MEMORY_MB", 2048, "Address-space limit of each query worker process in MiB (0: none)."),
     Setting("THREADS", 16, "Request threads of the server process (govkg serve)."),
     Setting("CORS_ORIGIN", "*", "Access-Control-Allow-Origin for reads ('' turns CORS off)."),
+    Setting("COOKIE_SECURE", True, "Mark the steward session cookie Secure (HTTPS only); 0 only for plain-http "
+            "tests on 127.0.0.1."),
     Setting("TOKENS_FILE", "", "Where the hashes of API tokens are kept (default: STORE.tokens.json beside "
             "the store directory)."),
     # A remote SPARQL engine instead of the embedded store (issue 7; README "Running on a remote SPARQL engine").

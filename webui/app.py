@@ -26,6 +26,7 @@ BLUEPRINTS: list[str] = [
     "webui.system",  # /healthz, /-/settings.json, /-/prefixes.json, /-/versions.json; error envelope (issue 3)
     "webui.sparql",  # SPARQL 1.1 Protocol: /sparql, /update (issue 3)
     "webui.gsp",  # Graph Store HTTP Protocol: /data (issue 3)
+    "webui.steward",  # sign-in, upload, forms, review, /changes (issue 5)
 ]
 
 SECURITY_HEADERS = {

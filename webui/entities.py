@@ -14,8 +14,10 @@ from urllib.parse import quote
 from flask import Blueprint, Flask, Response, abort, jsonify, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 
+from graph.changesets import entity_etag
 from graph.entity import entity_rdf, entity_view, exists, iri_for_path
 from graph.formats import rdf_format
+from graph.history import entity_history
 from webui import render
 from webui.app import get_store
 
@@ -72,7 +74,9 @@ def entity(rest: str) -> ResponseReturnValue:
         if fmt == "json":
             return jsonify(view), 200, headers
         suffixes = {s: f"/id/{rest}{s}" for s in (".ttl", ".jsonld", ".nt", ".json")}
-        return render_template("entity.html", data=view, suffixes=suffixes), 200, headers
+        headers["ETag"] = entity_etag(store, iri)  # If-Match of inline edits (webui.steward)
+        return render_template("entity.html", data=view, suffixes=suffixes, iri=iri,
+                               history=entity_history(store, iri)), 200, headers
     if not exists(store, iri):
         abort(404)
     body = entity_rdf(store, iri, fmt)

@@ -18,6 +18,7 @@ from flask import Flask, Response, json, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
+from graph.commit import AdminRequired, PreconditionFailed
 from graph.errors import (
     ForbiddenOperation,
     GovkgError,
@@ -28,12 +29,16 @@ from graph.errors import (
     ValidationFailed,
 )
 from graph.formats import UnknownFormat
+from graph.review import ReviewError
 from graph.store.workers import PoolBusy, WorkerLost
 
 log = logging.getLogger("govkg.web")
 
 #: Library error -> HTTP status (first match wins).
 STATUS: list[tuple[type[BaseException], int]] = [
+    (AdminRequired, 403),
+    (PreconditionFailed, 412),
+    (ReviewError, 409),
     (QuerySyntaxError, 400),
     (ForbiddenOperation, 400),
     (ParseError, 400),
@@ -82,6 +87,10 @@ def status_of(exc: BaseException) -> int:
 
 
 def handle_library_error(exc: GovkgError) -> Response:
+    if isinstance(exc, ValidationFailed) and exc.report is not None:
+        from webui.steward_session import violations_response
+
+        return violations_response(exc)
     status = status_of(exc)
     headers = {"Retry-After": "2"} if status == 503 else None
     if status >= 500:

@@ -20,6 +20,7 @@ from flask import Blueprint, Response, request
 from flask.typing import ResponseReturnValue
 
 from graph import changes
+from graph.changesets import graph_etag
 from graph.formats import UnknownFormat, rdf_format
 from webui import errors, limits
 from webui.app import get_store, setting
@@ -27,6 +28,7 @@ from webui.auth import require
 from webui.errors import ApiError
 from webui.negotiation import GRAPHS, choose, content_type
 from webui.sparql import ALL, preflight, url_params
+from webui.steward_session import write_context, written
 
 bp = Blueprint("gsp", __name__)
 errors.install(bp)
@@ -68,30 +70,31 @@ def read_graph() -> ResponseReturnValue:
     store.dump(buf, format=fmt, graph="" if graph is None else graph)
     resp = Response(buf.getvalue(), content_type=content_type(media))
     resp.headers["Vary"] = "Accept"
+    resp.headers["ETag"] = graph_etag(store, graph)
     return resp
 
 
 def write_graph() -> ResponseReturnValue:
-    actor = require("steward").name
+    info = require("steward")
     graph = _target()
     fmt = _upload_format()
     data = limits.read_body(int(setting("MAX_UPLOAD_BYTES")), "MAX_UPLOAD_BYTES")
     base = graph or request.base_url
-    if request.method == "PUT":
-        change = changes.put_graph(get_store(), graph, data, fmt, actor, base_iri=base)
-    else:
-        change = changes.post_graph(get_store(), graph, data, fmt, actor, base_iri=base)
-    return Response(status=201 if change.created else 204)
+    write = changes.put_graph if request.method == "PUT" else changes.post_graph
+    change = write(get_store(), graph, data, fmt, info.name, base_iri=base, ctx=write_context(info),
+                   if_match=request.headers.get("If-Match"))
+    return written(change, 201 if change.created else 204)
 
 
 def delete_graph() -> ResponseReturnValue:
-    actor = require("steward").name
+    info = require("steward")
     graph = _target()
     try:
-        changes.delete_graph(get_store(), graph, actor)
+        change = changes.delete_graph(get_store(), graph, info.name, ctx=write_context(info),
+                                      if_match=request.headers.get("If-Match"))
     except LookupError as e:
         raise ApiError(404, str(e)) from e
-    return Response(status=204)
+    return written(change, 204)
 
 
 TABLE = {

@@ -39,6 +39,7 @@ from webui.auth import require
 from webui.errors import ApiError
 from webui.negotiation import GRAPHS, RESULTS, choose, content_type
 from webui.service_description import service_description
+from webui.steward_session import write_context, written
 
 bp = Blueprint("sparql", __name__)
 errors.install(bp)
@@ -271,15 +272,16 @@ def run_update(text: str, params: list[tuple[str, str]]) -> ResponseReturnValue:
     if not text.strip():
         raise ApiError(400, "empty update")
     actor = request.environ["govkg.actor"]
-    changes.apply_update(
+    change = changes.apply_update(
         get_store(), text, actor,
         base_iri=request.base_url,
         using_graphs=_iris(params, "using-graph-uri"),
         using_named_graphs=_iris(params, "using-named-graph-uri"),
         max_nesting=int(setting("MAX_NESTING")),
         max_operators=int(setting("MAX_OPERATORS")),
+        ctx=write_context(request.environ["govkg.token"]),
     )
-    return Response(status=204)
+    return written(change, 204)
 
 
 UPDATE: dict[tuple[str, str | None], Handler] = {
@@ -301,7 +303,9 @@ def sparql() -> ResponseReturnValue:
 @bp.route("/update", methods=ALL, provide_automatic_options=False)
 def update() -> ResponseReturnValue:
     if request.method == "POST":
-        request.environ["govkg.actor"] = require("steward").name
+        info = require("steward")
+        request.environ["govkg.actor"] = info.name
+        request.environ["govkg.token"] = info
     return dispatch(UPDATE)
 
 
