@@ -6,6 +6,7 @@ script flooding the endpoint does not lock out a person at the same address.
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +16,14 @@ from flask import Flask, current_app, request
 from webui.errors import ApiError
 
 RETRY_AFTER_S = 2
+BODY_READ_TIMEOUT_S = 30.0
+
+
+def _shut_reading(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RD)
+    except OSError:
+        pass
 
 
 def init_app(app: Flask) -> None:
@@ -32,7 +41,26 @@ def read_body(limit: int, setting: str) -> bytes:
     n = request.content_length
     if n is not None and n > limit:
         raise ApiError(413, f"the request body is larger than {setting}={limit} bytes")
-    data = request.stream.read(limit + 1)
+    # Slowloris (RELIABILITY B8): gunicorn has no read timeout for a body, so a client sending 1 byte a second
+    # would hold a request thread for ever.  A timer shuts the socket's reading side at BODY_READ_TIMEOUT_S.
+    sock = request.environ.get("gunicorn.socket")
+    timer = threading.Timer(BODY_READ_TIMEOUT_S, _shut_reading, (sock,)) if sock is not None else None
+    if timer is not None:
+        timer.daemon = True
+        timer.start()
+    try:
+        data = request.stream.read(limit + 1)
+    except Exception as e:  # the reader's own error once the socket was shut
+        if timer is not None and timer.finished.is_set():
+            raise ApiError(408, f"the request body did not arrive within {BODY_READ_TIMEOUT_S} seconds",
+                           {"Connection": "close"}) from e
+        raise
+    finally:
+        if timer is not None:
+            timer.cancel()
+    if timer is not None and timer.finished.is_set() and (n is None or len(data) < n):
+        raise ApiError(408, f"the request body did not arrive within {BODY_READ_TIMEOUT_S} seconds",
+                       {"Connection": "close"})
     if len(data) > limit:
         raise ApiError(413, f"the request body is larger than {setting}={limit} bytes")
     return data
