@@ -78,7 +78,7 @@ def execute(
         cs = Changeset(id=new_id(), actor=ctx.actor, operation=operation, comment=ctx.comment, source=ctx.source,
                        status="staged" if ctx.stage else "applied", started=started, diff=d, reverts=reverts,
                        accepts=accepts)
-        if d.empty and not ctx.stage:
+        if d.empty and not ctx.stage and extra is None:
             cs.id = ""  # nothing to do, nothing recorded
             return cs
         if not ctx.stage:
