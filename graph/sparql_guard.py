@@ -181,6 +181,11 @@ def with_using(text: str, default_graphs: Sequence[str], named_graphs: Sequence[
             continue
         if op_start and word in UPDATE_KEYWORDS:
             op_start = False
+            if word == "WITH":
+                raise QuerySyntaxError(
+                    f"WITH at {_position(text, t.start)} conflicts with using-graph-uri/using-named-graph-uri; "
+                    "give the dataset one way only"
+                )
             nxt = toks[i + 1].upper if i + 1 < len(toks) else ""
             modify = word == "WITH" or (word in ("INSERT", "DELETE") and nxt not in ("DATA", "WHERE"))
             op_kind = "modify" if modify else word
