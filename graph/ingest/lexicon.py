@@ -15,11 +15,13 @@ HEAD_TYPES: dict[str, str | None] = {
     "Ủy ban nhân dân": "uy-ban-nhan-dan",
     "Ủy ban": None, "Hội đồng nhân dân": "hoi-dong-nhan-dan", "Hội đồng": "hoi-dong", "Chi bộ": "chi-bo",
     "Đảng bộ": "dang-bo", "Đảng ủy": "dang-bo", "Tỉnh ủy": "co-quan-dang", "Thành ủy": "co-quan-dang",
+    "Huyện ủy": "co-quan-dang", "Đoàn ĐBQH": "doan-dbqh", "Đoàn đại biểu Quốc hội": "doan-dbqh",
     "Văn phòng": "van-phong", "Thanh tra": "thanh-tra", "Học viện": "vien", "Viện": "vien",
     "Trung tâm": "trung-tam", "Bộ": "bo", "Vụ": "vu", "Cục": "cuc", "Ban": None, "Sở": "so", "Phòng": "phong",
     "UBND": "uy-ban-nhan-dan", "HĐND": "hoi-dong-nhan-dan", "Báo": None, "Đài": None, "Thông tấn xã": None,
 }
-_HEAD_ALT = sorted({*HEAD_TYPES, "Uỷ ban nhân dân", "Uỷ ban", "Đảng uỷ"}, key=len, reverse=True)
+_HEAD_ALT = sorted({*HEAD_TYPES, "Uỷ ban nhân dân", "Uỷ ban", "Đảng uỷ", "Tỉnh uỷ", "Thành uỷ", "Huyện uỷ"},
+                   key=len, reverse=True)
 HEADS_RE = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(h) for h in _HEAD_ALT) + r")(?!\w)")
 
 #: Titles, longest first when matched (DOMAIN.md §2.3).  Case of the first letter is free.
@@ -36,7 +38,8 @@ TITLES: list[str] = [
     "Phó Bí thư Đảng ủy", "Phó Bí thư", "Bí thư Chi bộ", "Bí thư Đảng ủy", "Bí thư Đảng bộ", "Bí thư",
     "Khối trưởng", "Khối phó", "Cụm trưởng", "Cụm phó", "Người phát ngôn", "Phó Viện trưởng", "Viện trưởng",
     "Phó Tổng Biên tập", "Tổng Biên tập", "Trợ lý", "Thư ký", "Phó Trưởng Đoàn", "Trưởng Đoàn", "Ủy viên",
-    "Đại biểu Quốc hội", "Tổ trưởng", "Tổ phó", "Chánh án", "Viện trưởng", "Đại sứ",
+    "Đại biểu Quốc hội", "Tổ trưởng", "Tổ phó", "Chánh án", "Viện trưởng", "Đại sứ", "Tỉnh ủy viên", "Thành ủy viên",
+    "Huyện ủy viên", "Đảng ủy viên",
 ]
 #: Other spellings of a title -> the title (folded keys).
 TITLE_ALIASES: dict[str, str] = {
@@ -44,10 +47,15 @@ TITLE_ALIASES: dict[str, str] = {
     "Ủy viên Ban Chấp hành Trung ương Đảng": "Ủy viên Trung ương Đảng",
     "Ủy viên dự khuyết Ban Chấp hành Trung ương Đảng": "Ủy viên dự khuyết Trung ương Đảng",
     "Ủy viên dự khuyết Trung ương Đảng": "Ủy viên dự khuyết Trung ương Đảng",
+    "Ủy viên BCH Trung ương Đảng": "Ủy viên Trung ương Đảng", "Ủy viên BCH TW Đảng": "Ủy viên Trung ương Đảng",
+    "Ủy viên TW Đảng": "Ủy viên Trung ương Đảng", "Ủy viên T.Ư Đảng": "Ủy viên Trung ương Đảng",
+    "Ủy viên Ban Chấp hành TW Đảng": "Ủy viên Trung ương Đảng", "Ủy viên Trung ương": "Ủy viên Trung ương Đảng",
+    "Ủy viên dự khuyết BCH Trung ương Đảng": "Ủy viên dự khuyết Trung ương Đảng",
+    "Tỉnh uỷ viên": "Tỉnh ủy viên", "Thành uỷ viên": "Thành ủy viên",
     "Phó Ban": "Phó Trưởng ban", "Trưởng Ban": "Trưởng ban",
 }
 TITLES += [t for t in TITLE_ALIASES if t not in TITLES]
-_TITLE_ALT = "|".join(re.escape(t) for t in sorted(set(TITLES), key=len, reverse=True))
+_TITLE_ALT = "|".join(re.escape(t).replace("Ủy", "(?:Ủy|Uỷ)") for t in sorted(set(TITLES), key=len, reverse=True))
 TITLE_RE = re.compile(r"(?<!\w)(?:" + _TITLE_ALT + r")(?!\w)", re.I)
 CANONICAL_TITLE = {fold(t): t for t in TITLES} | {fold(a): t for a, t in TITLE_ALIASES.items()}
 #: Capitalised words that never begin a name.

@@ -41,6 +41,10 @@ _CENTRAL_COMMITTEE = ("tong-bi-thu", "uy-vien-trung-uong-dang", "bi-thu-trung-uo
 _LIST_INTRO = re.compile(r"\s+(?:là|gồm)\s+(?:các\s+)?(?:ông, bà|ông|bà|đồng chí)\s*:")
 _MINISTRY_TITLES = ("bo-truong", "thu-truong", "thu-truong-thuong-truc")
 _HOME_TITLES = ("chu-nhiem", "pho-chu-nhiem", "pho-chu-nhiem-thuong-truc")
+#: Party titles that end in their committee's head word: the committee named there is the post's unit.
+_PARTY_TITLE = re.compile(r"(?i:(?:phó )?bí thư(?: thường trực)?) (Đảng ủy|Đảng uỷ|Đảng bộ|Chi bộ)$")
+#: "Tỉnh ủy viên": a member of the province's party committee.
+_COMMITTEE_MEMBER = {"tinh-uy-vien": "Tỉnh ủy", "thanh-uy-vien": "Thành ủy", "huyen-uy-vien": "Huyện ủy"}
 
 
 @dataclass
@@ -73,6 +77,8 @@ def role_slug(title: str, unit: str | None) -> str:
         r = f"{r}-hoi-dong"
     if unit and unit.startswith(("Tỉnh ủy", "Tỉnh uỷ")) and r == "bi-thu":
         r = "bi-thu-tinh-uy"
+    if unit and unit.startswith(("Đảng ủy", "Đảng uỷ", "Đảng bộ")) and r in ("bi-thu", "pho-bi-thu"):
+        r = f"{r}-dang-uy"
     return r
 
 
@@ -109,6 +115,19 @@ class _Scanner:
                 break
             title = CANONICAL_TITLE.get(fold(m.group(0)), m.group(0))
             end = m.end()
+            cell = _PARTY_TITLE.match(m.group(0))  # "Bí thư Đảng ủy Bộ Nội vụ": the secretary of that committee
+            pu = self.unit_at.get(q + cell.start(1)) if cell else None
+            if cell and pu is not None and pu.name.startswith(("Đảng", "Chi bộ")):
+                if not pu.name.startswith("Chi bộ"):
+                    title = CANONICAL_TITLE.get(fold(m.group(0)[:cell.start(1)].strip()), title)
+                posts.append(Post(title, role_slug(title, pu.name), pu.name, former, concurrent, False, q, pu.end))
+                pos = pu.end
+                sep = re.compile(r"\s*[-–,]\s*|\s+(?=kiêm\s)").match(t, pos)
+                if not sep or not (TITLE_RE.match(t, sep.end())
+                                   or re.compile(r"(?:nguyên|kiêm)\s+").match(t, sep.end())):
+                    break
+                pos = sep.end()
+                continue
             of = re.compile(r"\s+của(?=\s)").match(t, end)
             if of and self.unit_at.get(self.skip(of.end())) is not None:
                 end = of.end()
@@ -132,6 +151,12 @@ class _Scanner:
             if after_name and self.name(end) is not None and re.match(r" +\S", t[end:end + 2]):
                 break
             posts.append(Post(title, role_slug(title, unit), unit, former, concurrent, unit is None, q, end))
+            both = re.compile(r"\s+và\s+").match(t, end) if u is not None and bare is None else None
+            u2 = self.unit_at.get(both.end()) if both else None
+            if u is not None and u2 is not None and u2.name.split()[0] == u.name.split()[0] \
+                    and u2.unit_type == u.unit_type:  # "Trưởng Ban Chỉ đạo 138 và Ban Chỉ đạo 389 Quốc gia"
+                posts.append(Post(title, role_slug(title, u2.name), u2.name, former, concurrent, False, q, u2.end))
+                end = u2.end
             pos = end
             sep = re.compile(r"\s*[-–,]\s*|\s+(?=kiêm\s)|\s+giữ chức\s+").match(t, pos)
             if not sep:
@@ -195,8 +220,13 @@ class _Scanner:
                 p.unit = self.home
             elif p.role in ("bi-thu-chi-bo", "pho-bi-thu-chi-bo"):
                 sib = next((q.unit for q in posts if q.unit and q is not p and not q.unit.startswith("Chi bộ")), None)
+                cells = {u.name for u in self.units if u.name.startswith("Chi bộ")}
                 if sib:
                     p.unit = f"Chi bộ {sib}"
+                elif len(cells) == 1:
+                    p.unit = cells.pop()  # the one cell the article is about
+            elif p.role in _COMMITTEE_MEMBER:
+                p.unit = self.recent(_COMMITTEE_MEMBER[p.role], p.start) or _COMMITTEE_MEMBER[p.role]
 
 
 def find_persons(text: str, units: list[UnitMention], home: str | None = None) -> list[PersonMention]:

@@ -26,7 +26,7 @@ from graph.ingest.units import UnitMention, find_units
 from graph.store.base import Store
 from graph.text import fold
 
-EXTRACTOR_VERSION = "0.2.0"
+EXTRACTOR_VERSION = "0.3.0"
 KINDS = ("units", "persons", "documents", "events", "dates", "programmes")
 
 
@@ -161,8 +161,10 @@ def extract(text: str, published: date | None = None, url: str | None = None,
 def _short_forms(units: list[dict[str, Any]], by_key: dict[str, dict[str, Any]]) -> None:
     """"Sở Nội vụ" after "Sở Nội vụ tỉnh Quảng Nam" in one article: the short form is the same unit."""
     for it in list(units):
-        longer = [u for u in units if u is not it and key(u["name"]).startswith(key(it["name"]) + " ")
-                  and re.match(r" (?:tinh|thanh pho|huyen|xa) ", key(u["name"])[len(key(it["name"])):] + " ")]
+        k = key(it["name"])
+        level = re.search(r" (?:tinh|thanh pho|huyen|xa)$", k)  # "UBND tỉnh" after "UBND tỉnh Điện Biên"
+        longer = [u for u in units if u is not it and key(u["name"]).startswith(k + " ")
+                  and (level or re.match(r" (?:tinh|thanh pho|huyen|xa) ", key(u["name"])[len(k):] + " "))]
         if len(longer) == 1 and not it["known"]:
             longer[0]["mentions"].extend(it["mentions"])
             by_key[key(it["name"])] = longer[0]

@@ -21,6 +21,17 @@ from graph.ingest.lexicon import HEAD_TYPES, HEADS_RE, STOP_WORDS, TITLE_START_R
 _TOKEN = re.compile(r"[\w&]+(?:\.[\w]+)*|[^\w\s]")
 _ROMAN = re.compile(r"^(?:I|II|III|IV|V|VI|VII|VIII|IX|X)$")
 _PLACE = {"tỉnh", "thành", "phố", "huyện", "quận", "xã", "phường", "thị"}
+#: The level word that ends a provincial body's short name: "UBND tỉnh", "Ủy ban bầu cử tỉnh".
+_LEVEL = re.compile(r"(?:tỉnh|Tỉnh|thành phố|huyện|quận|thị xã|xã|phường)(?![\w])")
+#: Lower-case words that may open a name right after its head ("Ban quản lý ...", "Cục thống kê").
+_LOWER_OPENING = re.compile(r"(?:quản lý|điều phối|thống kê|bầu cử|tư vấn|chỉ huy|đại diện|chỉ đạo)(?!\w)")
+#: Heads that are whole names alone ("Phó Bí thư Tỉnh ủy").
+_BARE_HEADS = ("Tỉnh ủy", "Thành ủy", "Huyện ủy", "Tỉnh uỷ", "Thành uỷ", "Huyện uỷ")
+#: Bodies of a body, written before it: "Văn phòng UBND tỉnh", "Ban Thường vụ Tỉnh ủy", "Thường trực HĐND".
+_PREFIX = re.compile(r"(?:Văn phòng|Ban Thường vụ|Thường trực|Ban Tổ chức|Ban Tuyên giáo|Ban Dân vận|Ban Nội chính"
+                     r"|Ban Kinh tế|Ban Kiểm tra|Ủy ban Kiểm tra|Uỷ ban Kiểm tra|Ban Chấp hành|Công đoàn)\s+$")
+_PREFIXED = ("Tỉnh ủy", "Thành ủy", "Huyện ủy", "Đảng ủy", "Đảng uỷ", "Tỉnh uỷ", "Thành uỷ", "Huyện uỷ", "UBND",
+             "HĐND", "Ủy ban nhân dân", "Hội đồng nhân dân", "Đoàn ĐBQH", "Đoàn đại biểu Quốc hội")
 #: A title ending in its unit's head word: "Phó Trưởng phòng Chính sách dân tộc" (Phòng Chính sách dân tộc).
 _TITLE_HEAD = re.compile(r"(?<!\w)(?:[Pp]hó [Tt]rưởng|[Tt]rưởng|[Pp]hó) (ban|phòng) (?=[A-ZĐ])(?!Thường trực)")
 PARTY_HEADS = ("Chi bộ", "Đảng bộ", "Đảng ủy", "Đảng uỷ")
@@ -70,7 +81,7 @@ def _extend(text: str, pos: int, limit: int, head: str) -> int:
     """The end of a name whose head ends at ``pos``."""
     toks = [(m.group(0), m.start() + pos, m.end() + pos) for m in _TOKEN.finditer(text[pos:limit])]
     end, i, lower_run, n, caps_after_place = pos, 0, 0, 0, -99
-    numbered = head.lower() in ("khối thi đua", "cụm thi đua", "phòng", "khối", "cụm")
+    numbered = head.lower() in ("khối thi đua", "cụm thi đua", "phòng", "khối", "cụm", "ban chỉ đạo")
     if head.lower() in ("khối thi đua", "cụm thi đua") and toks and toks[0][0] == "các":
         me = _members_name(toks)
         return me if me > toks[0][1] else pos
@@ -79,11 +90,26 @@ def _extend(text: str, pos: int, limit: int, head: str) -> int:
         w, s, e = toks[i]
         nxt = toks[i + 1][0] if i + 1 < len(toks) else ""
         if n == 0:
+            lv = _LEVEL.match(text, s)
+            if lv and not is_cap(text[lv.end() + 1: lv.end() + 2]) and head not in ("Bộ", "Ban", "Văn phòng"):
+                return lv.end()  # "UBND tỉnh", "HĐND huyện": the body of the province the article is about
+            if w in ("Bộ", "Sở") and not is_cap(nxt) and head in ("Văn phòng", "Thanh tra", "Ban Tuyên giáo",
+                                                                   "Ban Tổ chức", "Ban Kiểm tra", "Ban"):
+                return e  # "Văn phòng Bộ", "Thanh tra Sở": of the ministry or department the article is about
+            lo = _LOWER_OPENING.match(text, s)
+            if lo:
+                end, n, lower_run = lo.end(), 1, 1
+                while i < len(toks) and toks[i][2] <= lo.end():
+                    i += 1
+                continue
             if w == "số" and numbered and nxt.isdigit():
                 end, i, n = toks[i + 1][2], i + 2, 1
                 break
             if w.isdigit() and numbered:
                 end, n = e, 1
+                if head.lower() == "ban chỉ đạo" and not re.match(r"\s*(?:Chính phủ|Quốc hội)(?!\w)", text[e:]):
+                    i += 1
+                    continue  # "Ban Chỉ đạo 389 Quốc gia"; "Ban Chỉ đạo 138 Chính phủ" is owned by the Government
                 break
             if w in _PLACE and (is_cap(nxt) or nxt in _PLACE) and head in ("UBND", "HĐND", "Ủy ban nhân dân",
                                                                            "Uỷ ban nhân dân", "Hội đồng nhân dân"):
@@ -109,6 +135,9 @@ def _extend(text: str, pos: int, limit: int, head: str) -> int:
             if re.fullmatch(r"[A-ZĐ]{2,}\d*", w):
                 break  # a trailing abbreviation names the parent
             end, lower_run, n, i = e, 0, n + 1, i + 1
+            continue
+        if w == "," and nxt == "chống" and toks[i - 1][0] == "phòng":
+            i += 1  # "Ban Chỉ đạo Quốc gia phòng, chống dịch COVID-19"
             continue
         if w in ("-", "–") and i + 1 < len(toks) and (is_cap(nxt) or (
                 nxt.islower() and nxt.isalpha() and nxt not in STOP_WORDS)) \
@@ -198,7 +227,8 @@ def find_units(text: str, gaz: Gazetteer) -> list[UnitMention]:
             continue
         limit = _line_end(text, s)
         e = _extend(text, m.end(), limit, head)
-        if e == m.end():
+        if e == m.end() and not (head in _BARE_HEADS and not re.match(r" viên\b", text[e:e + 5])) and not (
+                head in ("UBND", "HĐND", "Đoàn ĐBQH") and re.match(r"\s*(?:[,.;:)]|và\s)", text[e:e + 5])):
             continue
         e = _comma_join(text, e, limit)
         name = _canon(text[s:e])
@@ -226,6 +256,7 @@ def find_units(text: str, gaz: Gazetteer) -> list[UnitMention]:
         out.append(u)
     out.sort(key=lambda u: u.start)
     out = _party(text, out)
+    out = _prefixed(text, out)
     for u in out:
         u.level = level_of(u.name, u.entry)
     _parents(text, out, gaz)
@@ -241,9 +272,14 @@ def _line_end(text: str, s: int) -> int:
 def _party(text: str, units: list[UnitMention]) -> list[UnitMention]:
     """Party cells: "Chi bộ <unit>", and "Chi bộ các Vụ: <unit>, <unit>" expanded."""
     out = list(units)
-    for m in re.finditer(r"(Chi bộ|Đảng bộ|Đảng [uủ]ỷ?)\s+(các\s+\w+\s*:?\s*)?", text):
+    for m in re.finditer(r"(Chi bộ|Đảng bộ|Đảng (?:ủy|uỷ))\s+(các\s+\w+\s*:?\s*)?", text):
         head = "Đảng ủy" if m.group(1).startswith("Đảng u") or m.group(1).startswith("Đảng ủ") else m.group(1)
         following = [u for u in units if u.start >= m.end()]
+        bare = re.compile(r"(Bộ|Sở)(?![\w ]*[A-ZĐ])").match(text, m.end()) if not m.group(2) else None
+        if bare and (not following or following[0].start != m.end()):
+            # "Đảng ủy Bộ", "Đảng ủy Sở": the committee of the ministry or department the article is about
+            out.append(UnitMention(m.start(), bare.end(), f"{head} {bare.group(1)}", "dang-bo"))
+            continue
         if not following or following[0].start != m.end():
             continue
         targets = [following[0]]
@@ -260,6 +296,32 @@ def _party(text: str, units: list[UnitMention]) -> list[UnitMention]:
             out.append(UnitMention(start, t.end, f"{head} {t.name}", "chi-bo" if head == "Chi bộ" else "dang-bo",
                                    None, False, None, attached_to=t.name))
     out.sort(key=lambda u: (u.start, -(u.end - u.start)))
+    return out
+
+
+def _prefixed(text: str, units: list[UnitMention]) -> list[UnitMention]:
+    """"Văn phòng UBND tỉnh", "Ban Thường vụ Tỉnh ủy", "Thường trực HĐND": a body of the body named after it.
+
+    "Văn phòng Đoàn ĐBQH và HĐND tỉnh" is one office of two bodies."""
+    out = list(units)
+    for u in units:
+        if not u.name.startswith(_PREFIXED) or (u.attached_to is not None and not u.name.startswith("Đảng")):
+            continue
+        m = _PREFIX.search(text, max(0, u.start - 30), u.start)
+        if not m or any(v.start < m.start() < v.end for v in units):
+            continue
+        end, name = u.end, u.name
+        if m.group(0).startswith("Văn phòng"):
+            both = re.compile(r" và ").match(text, u.end)
+            v = next((x for x in units if both and x.start == both.end() and x.name.startswith(_PREFIXED)), None)
+            if v is not None:
+                end, name = v.end, f"{u.name} và {v.name}"
+                out = [x for x in out if x is not v]
+        out = [x for x in out if not (x is u or (x.start == m.start() and x.end <= u.start))]
+        head = m.group(0).strip()
+        out.append(UnitMention(m.start(), end, f"{head} {name}", HEAD_TYPES.get(head.split()[0]), u.name, True,
+                               level=3))
+    out.sort(key=lambda x: (x.start, -(x.end - x.start)))
     return out
 
 
@@ -281,8 +343,8 @@ def _parents(text: str, units: list[UnitMention], gaz: Gazetteer) -> None:
         if re.fullmatch(r"\s+(?:trực thuộc|thuộc|của)\s+", gap) and (nxt.level < u.level or u.unit_type in (
                 "khoi-thi-dua", "cum-thi-dua", "hoi-dong")):
             u.parent, u.parent_explicit = nxt.name, True
-        elif gap == " " and nxt.entry is not None and nxt.entry.top_level and u.unit_type in (
-                "khoi-thi-dua", "cum-thi-dua", "hoi-dong") and u.entry is None:
+        elif gap in (" ", "/") and nxt.entry is not None and nxt.entry.top_level and u.unit_type in (
+                "khoi-thi-dua", "cum-thi-dua", "hoi-dong", "ban-chi-dao") and u.entry is None:
             u.parent, u.parent_explicit = nxt.name, True
         elif re.fullmatch(r"\s*,\s*", gap) and nxt.level < u.level and u.level >= 2 and u.attached_to is None:
             u.parent, u.parent_explicit = nxt.name, True
