@@ -33,8 +33,10 @@ _WORD_MONTH = re.compile(
     rf"{_B}(?P<d>\d{{1,2}})\s+tháng\s+(?P<mw>{_MW})\s*,?\s*(?:năm\s+)?(?P<y>\d{{4}}){_E}", re.I)
 _NUM_Y = re.compile(rf"{_B}(?P<d>\d{{1,2}})(?P<s>[/.\-])(?P<m>\d{{1,2}})(?P=s)(?P<y>\d{{4}}){_E}")
 _NUM = re.compile(rf"{_B}(?P<d>\d{{1,2}})(?P<s>[/.\-])(?P<m>\d{{1,2}}){_E}")
+#: "Ngày 19 - 12": day and month spaced around the dash, only right after "ngày".
+_NUM_SPACED = re.compile(rf"(?<=ngày )(?P<d>\d{{1,2}})\s+[-–]\s+(?P<m>\d{{1,2}}){_E}(?!\s*[-–/.]\s*\d)", re.I)
 _DAY_RANGE = re.compile(
-    rf"{_B}(?P<d1>\d{{1,2}})\s*[-–]\s*(?P<d2>\d{{1,2}})(?P<s>[/.])(?P<m>\d{{1,2}})(?:(?P=s)(?P<y>\d{{4}}))?{_E}")
+    rf"{_B}(?P<d1>\d{{1,2}})\s*(?:[-–]|\s(?:và|đến)\s)\s*(?P<d2>\d{{1,2}})(?P<s>[/.\-])(?P<m>\d{{1,2}})(?:(?P=s)(?P<y>\d{{4}}))?{_E}")
 _MONTH = re.compile(rf"\btháng\s+(?P<m>\d{{1,2}})(?:[/.\-]|\s+năm\s+)(?P<y>\d{{4}}){_E}", re.I)
 _CUE = re.compile(
     r"(?:ngày|sáng|chiều|tối|trưa|đêm|từ|đến|tới|hôm|hạn|trước|sau|nay|thứ\s+\w+|chủ\s+nhật)\s*(?:ngày)?\s*[,:]?\s*$"
@@ -96,7 +98,7 @@ def _atoms(text: str) -> list[_Atom]:
         found.append(_Atom(m.start(), m.end(), int(m.group("d")), int(m.group("m")), int(m.group("y"))))
     for m in _MONTH.finditer(text):
         found.append(_Atom(m.start(), m.end(), 1, int(m.group("m")), int(m.group("y")), month_only=True))
-    for m in _NUM.finditer(text):
+    for m in [*_NUM.finditer(text), *_NUM_SPACED.finditer(text)]:
         found.append(_Atom(m.start(), m.end(), int(m.group("d")), int(m.group("m")), None))
     found = [a for a in found if _valid(a.d, a.m, a.y)]
     found.sort(key=lambda a: (a.start, -(a.end - a.start)))
