@@ -19,7 +19,8 @@ RETRY_AFTER_S = 2
 BODY_READ_TIMEOUT_S = 30.0
 
 
-def _shut_reading(sock: socket.socket) -> None:
+def _shut_reading(sock: socket.socket, fired: threading.Event) -> None:
+    fired.set()
     try:
         sock.shutdown(socket.SHUT_RD)
     except OSError:
@@ -44,21 +45,22 @@ def read_body(limit: int, setting: str) -> bytes:
     # Slowloris (RELIABILITY B8): gunicorn has no read timeout for a body, so a client sending 1 byte a second
     # would hold a request thread for ever.  A timer shuts the socket's reading side at BODY_READ_TIMEOUT_S.
     sock = request.environ.get("gunicorn.socket")
-    timer = threading.Timer(BODY_READ_TIMEOUT_S, _shut_reading, (sock,)) if sock is not None else None
+    fired = threading.Event()
+    timer = threading.Timer(BODY_READ_TIMEOUT_S, _shut_reading, (sock, fired)) if sock is not None else None
     if timer is not None:
         timer.daemon = True
         timer.start()
     try:
         data = request.stream.read(limit + 1)
     except Exception as e:  # the reader's own error once the socket was shut
-        if timer is not None and timer.finished.is_set():
+        if fired.is_set():
             raise ApiError(408, f"the request body did not arrive within {BODY_READ_TIMEOUT_S} seconds",
                            {"Connection": "close"}) from e
         raise
     finally:
         if timer is not None:
             timer.cancel()
-    if timer is not None and timer.finished.is_set() and (n is None or len(data) < n):
+    if fired.is_set() and (n is None or len(data) < n):
         raise ApiError(408, f"the request body did not arrive within {BODY_READ_TIMEOUT_S} seconds",
                        {"Connection": "close"})
     if len(data) > limit:
