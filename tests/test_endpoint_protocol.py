@@ -153,7 +153,8 @@ def test_protocol_dataset_overrides_the_union(url: str) -> None:
         "query": f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"})
     union = requests.get(url + "/sparql", params={"query": q})
     assert n_of(one) == n_of(inside) < n_of(union)
-    from_clause = requests.get(url + "/sparql", params={"query": f"SELECT (COUNT(*) AS ?n) FROM <{graph}> WHERE {{ ?s ?p ?o }}"})
+    from_q = f"SELECT (COUNT(*) AS ?n) FROM <{graph}> WHERE {{ ?s ?p ?o }}"
+    from_clause = requests.get(url + "/sparql", params={"query": from_q})
     assert n_of(from_clause) == n_of(inside)
 
 
