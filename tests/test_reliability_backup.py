@@ -87,3 +87,14 @@ def test_backup_while_serving_uses_the_latest_checkpoint_and_refuses_when_there_
     assert r.returncode == 0, r.stderr
     fp2, _, n2 = _facts(tmp_path / "restored")
     assert (n2, fp2) == (n, fp)
+
+
+def test_closing_a_read_only_checkpoint_does_not_raise(tmp_path: Path) -> None:
+    from graph.store.embedded import EmbeddedStore
+
+    st = EmbeddedStore(tmp_path / "store")
+    st.backup(tmp_path / "gen")
+    st.close()
+    ro = EmbeddedStore.read_only(tmp_path / "gen")
+    assert ro.count() == 0
+    ro.close()  # used to raise RuntimeError("Flush is only possible on read-write instances")

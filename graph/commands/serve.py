@@ -57,6 +57,17 @@ def prepare_store(path: Path, seed: bool) -> int:
         forget(store)  # release the RocksDB lock before the server process opens the store
 
 
+def _prepare_in_child(path: Path, seed: bool) -> None:
+    """:func:`prepare_store` in the spawned process: a library error is one clear line, not a traceback."""
+    from graph.errors import GovkgError
+
+    try:
+        prepare_store(path, seed)
+    except (GovkgError, OSError) as e:
+        click.echo(f"govkg: error: {e}", err=True)
+        raise SystemExit(1) from None
+
+
 def run_server(host: str, port: int, store_path: Path, threads: int) -> None:
     from gunicorn.app.base import BaseApplication
 
@@ -90,7 +101,7 @@ def serve(host: str, port: int, no_seed: bool, store_path: Path | None) -> None:
     # the fork of gunicorn's worker, so the arbiter must never have opened the store itself.
     import multiprocessing
 
-    proc = multiprocessing.get_context("spawn").Process(target=prepare_store, args=(path, not no_seed))
+    proc = multiprocessing.get_context("spawn").Process(target=_prepare_in_child, args=(path, not no_seed))
     proc.start()
     proc.join()
     if proc.exitcode != 0:

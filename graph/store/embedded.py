@@ -265,7 +265,7 @@ class EmbeddedStore(Store):
         if self._ox is not None:
             try:
                 self._ox.flush()
-            except OSError:
+            except (OSError, RuntimeError):  # RuntimeError: a read-only checkpoint has nothing to flush
                 pass
             self._ox = None
 
