@@ -132,3 +132,19 @@ class StoreContract:
         store.update(f'INSERT DATA {{ GRAPH <urn:g> {{ <urn:u> <urn:l> "{label}"@vi }} }}')
         got = store.query("SELECT ?l WHERE { GRAPH ?g { <urn:u> <urn:l> ?l } }").rows()[0]["l"]
         assert str(got) == label and got.language == "vi"
+
+    def test_quads_by_pattern(self, store: Store) -> None:
+        store.load(TRIG.encode(), format="trig")
+        store.update('INSERT DATA { <urn:ex:d> <urn:ex:p> "Đà Nẵng"@vi . '
+                     'GRAPH <urn:govkg:test:g1> { <urn:ex:b> <urn:ex:q> <urn:ex:a> } }')
+        p, q, b = URIRef("urn:ex:p"), URIRef("urn:ex:q"), URIRef("urn:ex:b")
+        g1, g2 = URIRef(G1), URIRef(G2)
+        every = store.quads(None, p, None)
+        assert sorted((str(x[0]), str(x[3])) for x in every) == [
+            ("urn:ex:a", G1), ("urn:ex:b", G2), ("urn:ex:c", G2), ("urn:ex:d", "None")]
+        assert sorted(store.quads(b, None, None), key=str) == sorted(
+            [(b, p, Literal(2), g2), (b, q, URIRef("urn:ex:a"), g1)], key=str)
+        assert store.quads(b, None, None, G2) == [(b, p, Literal(2), g2)]
+        assert store.quads(None, None, URIRef("urn:ex:a"), G1) == [(b, q, URIRef("urn:ex:a"), g1)]
+        assert store.quads(None, None, None, "") == [(URIRef("urn:ex:d"), p, Literal("Đà Nẵng", lang="vi"), None)]
+        assert store.quads(None, None, None, "urn:govkg:test:none") == []

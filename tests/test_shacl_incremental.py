@@ -1,7 +1,8 @@
 """Incremental validation (graph.shacl.validate_change) equals a full validation of the state after the change.
 
-Precisely, for a change with affected focus set A (as computed by the engine):
-- the incremental results are exactly the full after-state's results whose focus node is in A;
+Each graph is validated on its own with the ontology graph.  Precisely, for a change with affected set A of
+(graph, focus node) pairs (as computed by the engine):
+- the incremental results are exactly the full after-state's results whose (graph, focus) is in A;
 - the full after-state's results outside A are exactly the full before-state's results outside A;
 - the store is not written by validating.
 """
@@ -53,7 +54,10 @@ def fresh(path: Path | None = None) -> EmbeddedStore:
 
 
 def top_keys(results: list[Result], inside: set | None = None, outside: set | None = None) -> set:
-    keep = [r for r in results if (inside is None or r.focus in inside) and (outside is None or r.focus not in outside)]
+    def k(r: Result) -> tuple:
+        return (r.graph, r.focus)
+
+    keep = [r for r in results if (inside is None or k(r) in inside) and (outside is None or k(r) not in outside)]
     return {r.key() for r in flatten(keep)}
 
 
@@ -137,15 +141,41 @@ def test_small_changes_on_disk(tmp_path: Path) -> None:
 
 
 def test_change_that_breaks_a_nested_shape() -> None:
-    """Removing a concept's scheme breaks every post whose role is that concept (reached through sh:node)."""
+    """Removing a concept's scheme (an ontology change: every graph) breaks every post whose role is that
+    concept (reached through sh:node), in the graph of the post."""
     store = fresh()
     role = URIRef(f"{ID}concept/role/vu-truong")
     rows = store.query(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ <{role}> ?p ?o }} }}").rows()
     removed = [(role, r["p"], r["o"], r["g"]) for r in rows if str(r["p"]).endswith("inScheme")]
     assert removed
-    affected = check(store, [], removed)
-    posts = {r["p"] for r in store.query(f"SELECT ?p WHERE {{ ?p <{ORG.role}> <{role}> }}", union_default_graph=True)}
-    assert posts and posts <= affected
+    assert change_results(store, [], removed)[1] is None
+    check(store, [], removed)
+    posts = {(r["g"], r["p"]) for r in store.query(
+        f"SELECT ?g ?p WHERE {{ GRAPH ?g {{ ?p <{ORG.role}> <{role}> ; a <{ORG.Post}> }} }}")}
+    failing = {(r.graph, r.focus) for r in store_results(store) if r.shape == URIRef(
+        "https://w3id.org/govkg/shapes#PostShape-role")}
+    assert posts and posts <= failing
+
+
+def test_change_in_one_graph_leaves_the_others() -> None:
+    """A second @vi label in another graph is no violation; in the same graph it is."""
+    store = fresh()
+    row = next(iter(store.query(
+        f"SELECT ?u ?g WHERE {{ GRAPH ?g {{ ?u a ?c ; <{RDFS.label}> ?l FILTER(LANG(?l) = 'vi') }} "
+        f"VALUES ?c {{ <{ORG.Organization}> <{ORG.OrganizationalUnit}> }} "
+        f"FILTER NOT EXISTS {{ GRAPH ?h {{ ?u <{RDFS.label}> ?m FILTER(LANG(?m) = 'vi') }} FILTER(?h != ?g) }} }} "
+        "ORDER BY ?u LIMIT 1")))
+    unit, here = row["u"], row["g"]
+    other = G2 if here == G1 else G1
+    for g, fails in ((other, False), (here, True)):
+        q = (unit, RDFS.label, Literal("Tên mới", lang="vi"), g)
+        results, affected = change_results(store, [q], [])
+        assert affected is not None and all(x[0] == g for x in affected)
+        bad = [r for r in results if r.focus == unit and str(r.component).endswith("UniqueLangConstraintComponent")]
+        assert bool(bad) == fails
+        check(store, [q], [])
+        with store.transaction() as tx:
+            tx.remove(q)
 
 
 def test_schema_change_validates_everything() -> None:
@@ -227,4 +257,4 @@ def test_new_entity_with_membership(seed: int) -> None:
     if seed % 2:
         added.append((m, SDO.validThrough, Literal("2023-01-01", datatype=XSD.date), G1))
     affected = check(store, added, [])
-    assert {p, m} <= affected
+    assert {(G1, p), (G1, m)} <= affected

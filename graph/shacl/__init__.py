@@ -1,9 +1,10 @@
 """A SHACL Core engine on the store: shapes compiled to SPARQL, and incremental validation of changes.
 
-- :func:`validate_store`: the whole store (every graph but the shapes graph, ontology included), at the
-  store's native speed, with the same results as pySHACL on that data.
-- :func:`validate_change`: only the focus nodes that a change (quads added and removed) can affect, evaluated
-  on the state after the change, without writing it.
+- :func:`validate_store`: every graph of the store on its own with the ontology graph (as ``graph.validate``
+  does; see :mod:`graph.shacl.units`), at the store's native speed, with the same results as pySHACL on each
+  graph; every result names its graph.
+- :func:`validate_change`: only the graphs a change (quads added and removed) writes, and in them only the
+  focus nodes it can affect, evaluated on the state after the change, without writing it.
 - :func:`validate_graph`: an rdflib graph against an rdflib shapes graph.
 
 Shapes this engine does not compile (SHACL-SPARQL, recursion, ``sh:qualifiedValueShapesDisjoint``) go to
@@ -21,12 +22,13 @@ from graph.validate import ValidationReport
 
 
 def validate_store(store: Store, lang: str = "vi") -> ValidationReport:
-    """Validate the whole store; a :class:`graph.validate.ValidationReport`."""
+    """Validate every graph of the store on its own; a :class:`graph.validate.ValidationReport`."""
     from graph.shacl.report import to_report
-    from graph.shacl.validator import store_compiled, store_results
+    from graph.shacl.validator import store_compiled, store_report
 
     c = store_compiled(store)
-    return to_report(store_results(store, c), c.model)
+    results, graphs = store_report(store, c)
+    return to_report(results, c.model, graphs)
 
 
 def validate_change(
@@ -34,8 +36,8 @@ def validate_change(
 ) -> ValidationReport:
     """Validate the state after a change, only where the change can matter; the store is not written.
 
-    The report holds every result, on the state after the change, whose focus node the change can affect;
-    results elsewhere are those of the state before.  ``lang`` picks the message of :meth:`Violation.message`.
+    The report holds every result, on the state after the change, whose (graph, focus node) the change can
+    affect; results elsewhere are those of the state before.  ``lang`` picks the message of :meth:`Violation.message`.
     """
     from graph.shacl.report import to_report
     from graph.shacl.validator import change_results, quick_compiled

@@ -1,23 +1,21 @@
 """Reading triples around single nodes, before and after a change, and the sources queries run on.
 
 :class:`StoreAccess` reads the data graphs of a store (every graph but the excluded ones) one node at a time.
-On the embedded store it uses Oxigraph's pattern index directly, which also names blank nodes (SPARQL cannot);
-on any other store it asks SPARQL, and blank nodes make it give up (:class:`NeedsFull`).
+It reads through the store's ``quads`` pattern method (the embedded store names blank nodes there; SPARQL
+cannot, so on other stores a blank node makes it give up: :class:`NeedsFull`).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any
 
-from rdflib import BNode
 from rdflib.term import Node
 
 from graph.shacl.focus import skolemise, unskolemise
 from graph.shacl.reach import Access
 from graph.store.base import QuadTuple, Store
-from graph.store.terms import n3, to_ox, to_rdflib
+from graph.store.terms import n3
 
 Triple = tuple[Node, Node, Node]
 
@@ -27,30 +25,20 @@ class NeedsFull(Exception):
 
 
 class StoreAccess(Access):
-    def __init__(self, store: Store, excluded: Sequence[str]) -> None:
+    """The quads of ``graphs`` (IRIs; ``None`` the default graph), or of every graph but ``excluded``."""
+
+    def __init__(self, store: Store, excluded: Sequence[str] = (), graphs: Sequence[str | None] | None = None) -> None:
         self.store = store
         self.excluded = {str(g) for g in excluded}
-        self._ox: Any = getattr(store, "ox", None)
+        self.graphs = None if graphs is None else ["" if g is None else str(g) for g in graphs]
 
     def _quads(self, s: Node | None, p: Node | None, o: Node | None) -> list[QuadTuple]:
-        if self._ox is not None:
-            out: list[QuadTuple] = []
-            for q in self._ox.quads_for_pattern(
-                None if s is None else to_ox(s), None if p is None else to_ox(p), None if o is None else to_ox(o), None
-            ):
-                g = q.graph_name
-                gname = getattr(g, "value", None)
-                if gname in self.excluded:
-                    continue
-                out.append((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object), to_rdflib(g)))
-            return out
-        if any(isinstance(t, BNode) for t in (s, p, o)):
-            raise NeedsFull("blank nodes cannot be named in SPARQL")
-        pat = f"{'?s' if s is None else n3(s)} {'?p' if p is None else n3(p)} {'?o' if o is None else n3(o)}"
-        flt = " && ".join(f"?g != <{g}>" for g in sorted(self.excluded)) or "true"
-        q = f"SELECT ?s ?p ?o ?g WHERE {{ {{ {pat} }} UNION {{ GRAPH ?g {{ {pat} }} FILTER({flt}) }} }}"
-        rows = self.store.query(q).rows()
-        return [(s or r["s"], p or r["p"], o or r["o"], r.get("g")) for r in rows]
+        try:
+            if self.graphs is not None:
+                return [q for g in self.graphs for q in self.store.quads(s, p, o, g)]
+            return [q for q in self.store.quads(s, p, o, None) if q[3] is None or str(q[3]) not in self.excluded]
+        except ValueError as e:  # a blank node SPARQL cannot name
+            raise NeedsFull(str(e)) from e
 
     def quads(self, s: Node | None, p: Node | None, o: Node | None) -> list[QuadTuple]:
         return self._quads(s, p, o)
@@ -86,15 +74,18 @@ class Overlay(Access):
 
 
 class StoreSource:
-    """Queries over the union of every graph of a store (blank nodes never need naming there)."""
+    """Queries on a store (blank nodes never need naming there): over the dataset whose default graph is the
+    merge of ``graphs`` (IRIs, ``""`` the default graph), or, with ``graphs=None``, the store's own default graph
+    (per-graph queries name their graphs themselves)."""
 
     skolem = False
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, graphs: Sequence[str] | None = None) -> None:
         self.store = store
+        self.graphs = list(graphs) if graphs is not None else None
 
     def select(self, sparql: str) -> list[dict[str, Node]]:
-        return self.store.query(sparql, union_default_graph=True).rows()
+        return self.store.query(sparql, default_graphs=self.graphs).rows()
 
 
 class MemorySource:

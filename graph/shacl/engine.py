@@ -18,9 +18,9 @@ from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
 from graph.shacl import checks
-from graph.shacl.focus import Focus, PathFocus, Tests, in_list, skolemise, term, values_pattern
-from graph.shacl.paths import to_sparql
+from graph.shacl.focus import Focus, PathFocus, Tests, in_list, skolemise, term
 from graph.shacl.results import Result
+from graph.shacl.scope import PLAIN, Scope
 from graph.shacl.shapes import Constraint, Shape, ShapesModel
 
 #: Lexical forms that both rdflib and Oxigraph certainly read as valid, per datatype.
@@ -108,10 +108,13 @@ def unsupported_reason(model: ShapesModel, root: Node) -> str | None:
 class Evaluator:
     """Validates shapes of one :class:`ShapesModel` on one :class:`Source`; immutable after construction."""
 
-    def __init__(self, model: ShapesModel, source: Source, subclasses: Mapping[Node, frozenset[Node]]) -> None:
+    def __init__(
+        self, model: ShapesModel, source: Source, subclasses: Mapping[Node, frozenset[Node]], scope: Scope = PLAIN
+    ) -> None:
         self.model = model
         self.source = source
         self.subclasses = subclasses
+        self.sc = scope
         self.t = Tests(source.skolem)
 
     # --- shapes --------------------------------------------------------------------------------------
@@ -128,13 +131,14 @@ class Evaluator:
             out += self.shape(self.model[p], inner)
         return out
 
-    def failing(self, node: Node, focus: Focus) -> set[Node]:
-        """The nodes of ``focus`` that do not conform to shape ``node``."""
-        return {r.focus for r in self.shape(self.model[node], focus)}
+    def failing(self, node: Node, focus: Focus) -> set[tuple[Node | None, Node]]:
+        """The (graph, node) pairs of ``focus`` that do not conform to shape ``node``."""
+        return {(r.graph, r.focus) for r in self.shape(self.model[node], focus)}
 
     # --- constraints ---------------------------------------------------------------------------------
 
-    def _result(self, shape: Shape, c: Constraint, focus: Node, value: Node | None, **kw: object) -> Result:
+    def _result(self, shape: Shape, c: Constraint, row: dict[str, Node], value: Node | None, **kw: object) -> Result:
+        g, focus = self.sc.key(row, "this")
         comp = kw.pop("component", None) or _COMPONENT[c.param]
         path = kw.pop("path", shape.sh_path)
         details = kw.pop("details", ())
@@ -148,30 +152,35 @@ class Evaluator:
             messages=shape.messages,
             why=(c, shape),
             details=details,  # type: ignore[arg-type]
+            graph=g,
         )
 
     def _pairs(self, shape: Shape, focus: Focus, cond: str = "", extra: str = "") -> list[dict[str, Node]]:
         q = (
-            f"SELECT DISTINCT ?this ?v {extra} WHERE {{ {focus.pattern('?this', 0)} "
-            f"{values_pattern(shape.path)} {cond} }}"
+            f"SELECT DISTINCT {self.sc.g} ?this ?v {extra} WHERE {{ {self._focus(focus)} "
+            f"{self.sc.values(shape.path)} {cond} }}"
         )
         return self.source.select(q)
 
+    def _focus(self, focus: Focus) -> str:
+        return focus.pattern("?this", 0, self.sc)
+
     def constraint(self, shape: Shape, c: Constraint, focus: Focus) -> list[Result]:
-        p, t = c.param, self.t
+        p, t, sc = c.param, self.t, self.sc
         res = self._result
+        g = sc.g
 
         def simple(cond: str) -> list[Result]:
-            return [res(shape, c, r["this"], r["v"]) for r in self._pairs(shape, focus, f"FILTER({cond})")]
+            return [res(shape, c, r, r["v"]) for r in self._pairs(shape, focus, f"FILTER({cond})")]
 
         if p == SH["class"]:
             classes = self.subclasses.get(c.value, frozenset({c.value}))
             vals = " ".join(term(k) for k in sorted(classes, key=str) if isinstance(k, URIRef))
-            return simple(f"NOT EXISTS {{ ?v <{RDF.type}> ?_c VALUES ?_c {{ {vals} }} }}")
+            return simple(f"NOT EXISTS {{ {sc.triple('?v', RDF.type, '?_c')} VALUES ?_c {{ {vals} }} }}")
         if p == SH.datatype:
             ok = self._datatype_prefilter(c.value)
             rows = self._pairs(shape, focus, f"FILTER(!({t.is_literal('?v')} && {ok}))")
-            return [res(shape, c, r["this"], r["v"]) for r in rows if not checks.datatype_ok(r["v"], c.value)]
+            return [res(shape, c, r, r["v"]) for r in rows if not checks.datatype_ok(r["v"], c.value)]
         if p == SH.nodeKind:
             kinds = _NODE_KINDS.get(c.value, ())  # type: ignore[call-overload]
             tests = {"iri": t.is_iri("?v"), "blank": t.is_blank("?v"), "literal": t.is_literal("?v")}
@@ -179,25 +188,26 @@ class Evaluator:
             return simple(f"!({ok})")
         if p in (SH.minCount, SH.maxCount):
             n = int(c.value)  # type: ignore[call-overload]
-            opt = f"OPTIONAL {{ {values_pattern(shape.path)} }}" if p == SH.minCount else values_pattern(shape.path)
+            vals = sc.values(shape.path)
+            opt = f"OPTIONAL {{ {vals} }}" if p == SH.minCount else vals
             op = "<" if p == SH.minCount else ">"
             q = (
-                f"SELECT ?this WHERE {{ {focus.pattern('?this', 0)} {opt} }} "
-                f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) {op} {n})"
+                f"SELECT {g} ?this WHERE {{ {self._focus(focus)} {opt} }} "
+                f"GROUP BY {g} ?this HAVING (COUNT(DISTINCT ?v) {op} {n})"
             )
-            return [res(shape, c, r["this"], None) for r in self.source.select(q)]
+            return [res(shape, c, r, None) for r in self.source.select(q)]
         if p in (SH.minLength, SH.maxLength):
             n = int(c.value)  # type: ignore[call-overload]
             if p == SH.minLength and n == 0:
                 return []
             op = "<" if p == SH.minLength else ">"
             rows = self._pairs(shape, focus, f"FILTER({t.is_blank('?v')} || STRLEN(STR(?v)) {op} {n})")
-            return [res(shape, c, r["this"], r["v"]) for r in rows if _length_fails(r["v"], n, op)]
+            return [res(shape, c, r, r["v"]) for r in rows if _length_fails(r["v"], n, op)]
         if p == SH.pattern:
             flags = self._flags(shape)
             rows = self._pairs(shape, focus)
             return [
-                res(shape, c, r["this"], r["v"]) for r in rows if not checks.pattern_ok(r["v"], str(c.value), flags)
+                res(shape, c, r, r["v"]) for r in rows if not checks.pattern_ok(r["v"], str(c.value), flags)
             ]
         if p == SH.languageIn:
             langs = {str(x).lower() for x in c.items}
@@ -212,61 +222,62 @@ class Evaluator:
             if not (isinstance(c.value, Literal) and c.value.value is True):
                 return []
             q = (
-                f"SELECT ?this ?l WHERE {{ {focus.pattern('?this', 0)} {values_pattern(shape.path)} "
+                f"SELECT {g} ?this ?l WHERE {{ {self._focus(focus)} {sc.values(shape.path)} "
                 f'FILTER(isLiteral(?v) && LANG(?v) != "") BIND(LCASE(LANG(?v)) AS ?l) }} '
-                f"GROUP BY ?this ?l HAVING (COUNT(DISTINCT ?v) > 1)"
+                f"GROUP BY {g} ?this ?l HAVING (COUNT(DISTINCT ?v) > 1)"
             )
-            return [res(shape, c, r["this"], None) for r in self.source.select(q)]
+            return [res(shape, c, r, None) for r in self.source.select(q)]
         if p == SH["in"]:
             cond = " || ".join(f"sameTerm(?v, {term(i)})" for i in c.items) or "false"
             return simple(f"!({cond})")
         if p == SH.hasValue:
             if shape.path is None:
                 flt = f"FILTER(!sameTerm(?this, {term(c.value)}))"
-                q = f"SELECT DISTINCT ?this WHERE {{ {focus.pattern('?this', 0)} {flt} }}"
+                q = f"SELECT DISTINCT {g} ?this WHERE {{ {self._focus(focus)} {flt} }}"
             else:
                 q = (
-                    f"SELECT DISTINCT ?this WHERE {{ {focus.pattern('?this', 0)} "
-                    f"FILTER NOT EXISTS {{ ?this {to_sparql(shape.path)} ?_hv "
+                    f"SELECT DISTINCT {g} ?this WHERE {{ {self._focus(focus)} "
+                    f"FILTER NOT EXISTS {{ {sc.path('?this', shape.path, '?_hv')} "
                     f"FILTER(sameTerm(?_hv, {term(c.value)})) }} }}"
                 )
-            return [res(shape, c, r["this"], None) for r in self.source.select(q)]
+            return [res(shape, c, r, None) for r in self.source.select(q)]
         if p in _RANGE:
             op, bound = _RANGE[p], c.value
             assert isinstance(bound, Literal)
             dt = bound.datatype or (RDF.langString if bound.language else XSD.string)
             ok = f"COALESCE(isLiteral(?v) && DATATYPE(?v) = <{dt}> && ?v {op} {term(bound)}, false)"
             rows = self._pairs(shape, focus, f"FILTER(!{ok})")
-            return [res(shape, c, r["this"], r["v"]) for r in rows if not checks.range_ok(r["v"], bound, op)]
+            return [res(shape, c, r, r["v"]) for r in rows if not checks.range_ok(r["v"], bound, op)]
         if p in (SH.lessThan, SH.lessThanOrEquals):
             op = "<" if p == SH.lessThan else "<="
             ok = (
                 f"COALESCE(isLiteral(?v) && isLiteral(?_o) && DATATYPE(?v) = DATATYPE(?_o) "
                 f"&& DATATYPE(?v) != <{XSD.string}> && DATATYPE(?v) != <{RDF.langString}> && ?v {op} ?_o, false)"
             )
-            rows = self._pairs(shape, focus, f"?this {term(c.value)} ?_o . FILTER(!{ok})", "?_o")
+            rows = self._pairs(shape, focus, f"{sc.triple('?this', c.value, '?_o')} FILTER(!{ok})", "?_o")
             eq = p == SH.lessThanOrEquals
-            return [res(shape, c, r["this"], r["v"]) for r in rows if not checks.less_ok(r["v"], r["_o"], eq)]
+            return [res(shape, c, r, r["v"]) for r in rows if not checks.less_ok(r["v"], r["_o"], eq)]
         if p == SH.equals:
-            rows = self._pairs(shape, focus, f"FILTER NOT EXISTS {{ ?this {term(c.value)} ?v }}")
+            rows = self._pairs(shape, focus, f"FILTER NOT EXISTS {{ {sc.triple('?this', c.value, '?v')} }}")
             q = (
-                f"SELECT DISTINCT ?this ?v WHERE {{ {focus.pattern('?this', 0)} ?this {term(c.value)} ?v . "
-                f"FILTER NOT EXISTS {{ {values_pattern(shape.path, '?this', '?_w')} FILTER(sameTerm(?_w, ?v)) }} }}"
+                f"SELECT DISTINCT {g} ?this ?v WHERE {{ {self._focus(focus)} {sc.triple('?this', c.value, '?v')} "
+                f"FILTER NOT EXISTS {{ {sc.values(shape.path, '?this', '?_w')} FILTER(sameTerm(?_w, ?v)) }} }}"
             )
             rows += self.source.select(q)
-            return [res(shape, c, r["this"], r["v"]) for r in rows]
+            return [res(shape, c, r, r["v"]) for r in rows]
         if p == SH.disjoint:
-            return simple(f"EXISTS {{ ?this {term(c.value)} ?_d FILTER(sameTerm(?_d, ?v)) }}")
+            return simple(f"EXISTS {{ {sc.triple('?this', c.value, '?_d')} FILTER(sameTerm(?_d, ?v)) }}")
         if p == SH.closed:
             paths = [self.model[x].path for x in shape.properties]
             allowed: set[Node] = {pt[1] for pt in paths if pt is not None and pt[0] == "p"}
             allowed |= set(c.items)
             notin = f"FILTER(?_p NOT IN ({in_list(sorted(allowed, key=str))}))" if allowed else ""
             q = (
-                f"SELECT DISTINCT ?this ?_p ?_o WHERE {{ {focus.pattern('?this', 0)} {values_pattern(shape.path)} "
-                f"?v ?_p ?_o . {notin} FILTER(!(sameTerm(?_p, <{RDF.type}>) && sameTerm(?_o, <{RDFS.Resource}>))) }}"
+                f"SELECT DISTINCT {g} ?this ?_p ?_o WHERE {{ {self._focus(focus)} {sc.values(shape.path)} "
+                f"{sc.triple('?v', '?_p', '?_o')} {notin} "
+                f"FILTER(!(sameTerm(?_p, <{RDF.type}>) && sameTerm(?_o, <{RDFS.Resource}>))) }}"
             )
-            return [res(shape, c, r["this"], r["_o"], path=r["_p"]) for r in self.source.select(q)]
+            return [res(shape, c, r, r["_o"], path=r["_p"]) for r in self.source.select(q)]
         if p in (SH.node, SH["not"], SH["and"], SH["or"], SH.xone):
             return self._logical(shape, c, focus)
         if p == SH.qualifiedValueShape:
@@ -276,16 +287,16 @@ class Evaluator:
     def _logical(self, shape: Shape, c: Constraint, focus: Focus) -> list[Result]:
         values = PathFocus(focus, shape.path)
         members = [c.value] if c.param in (SH.node, SH["not"]) else list(c.items)
-        details: dict[Node, list[Result]] = defaultdict(list)
+        details: dict[tuple[Node | None, Node], list[Result]] = defaultdict(list)
         if c.param == SH.node:
             for r in self.shape(self.model[c.value], values):
-                details[r.focus].append(r)
+                details[(r.graph, r.focus)].append(r)
             failing = [set(details)]
         else:
             failing = [self.failing(m, values) if m in self.model.shapes else set() for m in members]
         if c.param in (SH.node, SH["and"]) and not any(failing):
             return []
-        suspects: set[Node] | None = None  # values that can violate, when that is a short list
+        suspects: set[tuple[Node | None, Node]] | None = None  # values that can violate, when a short list
         if c.param in (SH.node, SH["and"]):
             suspects = set().union(*failing)
         elif c.param == SH["or"]:
@@ -294,12 +305,16 @@ class Evaluator:
             return []
         cond = ""
         if suspects is not None and len(suspects) <= 2000:
-            named = [x for x in suspects if not isinstance(x, BNode) or self.source.skolem]
+            named = [x for x in suspects if not isinstance(x[1], BNode) or self.source.skolem]
             if len(named) == len(suspects):
-                cond = f"VALUES ?v {{ {' '.join(term(skolemise(x)) for x in named)} }}"
+                if self.sc.scoped:
+                    rows = " ".join(f"({term(gx)} {term(skolemise(x))})" for gx, x in named)  # type: ignore[arg-type]
+                    cond = f"VALUES ({self.sc.g} ?v) {{ {rows} }}"
+                else:
+                    cond = f"VALUES ?v {{ {' '.join(term(skolemise(x)) for _, x in named)} }}"
         out = []
         for row in self._pairs(shape, focus, cond):
-            v = row["v"]
+            v = self.sc.key(row, "v")
             n_ok = sum(1 for f in failing if v not in f)
             bad = {
                 SH.node: n_ok < 1,
@@ -309,24 +324,28 @@ class Evaluator:
                 SH.xone: n_ok != 1,
             }[c.param]
             if bad:
-                out.append(self._result(shape, c, row["this"], v, details=tuple(details.get(v, ()))))
+                out.append(self._result(shape, c, row, v[1], details=tuple(details.get(v, ()))))
         return out
 
     def _qualified(self, shape: Shape, c: Constraint, focus: Focus) -> list[Result]:
         lo, hi = (int(x) for x in c.items[:2])  # type: ignore[call-overload]
         failing = self.failing(c.value, PathFocus(focus, shape.path))
-        counts: dict[Node, int] = {
-            r["this"]: 0 for r in self.source.select(f"SELECT ?this WHERE {{ {focus.pattern('?this', 0)} }}")
+        sc = self.sc
+        counts: dict[tuple[Node | None, Node], int] = {
+            sc.key(r, "this"): 0
+            for r in self.source.select(f"SELECT {sc.g} ?this WHERE {{ {self._focus(focus)} }}")
         }
         for r in self._pairs(shape, focus):
-            if r["v"] not in failing:
-                counts[r["this"]] = counts.get(r["this"], 0) + 1
+            if sc.key(r, "v") not in failing:
+                k = sc.key(r, "this")
+                counts[k] = counts.get(k, 0) + 1
         out = []
-        for f, n in counts.items():
+        for (g, f), n in counts.items():
+            row = {"this": f} if g is None else {"this": f, "g": g}
             if hi >= 0 and n > hi:
-                out.append(self._result(shape, c, f, None, component=SH.QualifiedMaxCountConstraintComponent))
+                out.append(self._result(shape, c, row, None, component=SH.QualifiedMaxCountConstraintComponent))
             if lo >= 0 and n < lo:
-                out.append(self._result(shape, c, f, None, component=SH.QualifiedMinCountConstraintComponent))
+                out.append(self._result(shape, c, row, None, component=SH.QualifiedMinCountConstraintComponent))
         return out
 
     # --- helpers -------------------------------------------------------------------------------------

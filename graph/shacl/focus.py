@@ -15,6 +15,7 @@ from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 from graph.shacl.paths import Path, to_sparql
+from graph.shacl.scope import PLAIN, Scope
 from graph.store.terms import n3
 
 #: Blank nodes copied into an in-memory store become IRIs under this prefix, so that queries can name them.
@@ -55,7 +56,8 @@ class Tests:
 
 
 class Focus:
-    def pattern(self, var: str, depth: int) -> str:
+    def pattern(self, var: str, depth: int, scope: Scope = PLAIN) -> str:
+        """A group binding ``var`` (and the scope's graph variable) to each focus node once."""
         raise NotImplementedError
 
 
@@ -67,7 +69,7 @@ class TargetFocus(Focus):
     subclasses: Mapping[Node, frozenset[Node]]
     only: tuple[Node, ...] | None = None  # restrict to these nodes (already skolemised)
 
-    def pattern(self, var: str, depth: int) -> str:
+    def pattern(self, var: str, depth: int, scope: Scope = PLAIN) -> str:
         parts: list[str] = []
         classes: set[Node] = set()
         nodes: list[Node] = []
@@ -78,13 +80,14 @@ class TargetFocus(Focus):
             elif kind == SH.targetNode:
                 nodes.append(obj)
             elif kind == SH.targetSubjectsOf:
-                parts.append(f"{{ {var} {term(obj)} {x} }}")
+                parts.append(f"{{ {scope.target(var, obj, x)} }}")
             elif kind == SH.targetObjectsOf:
-                parts.append(f"{{ {x} {term(obj)} {var} }}")
+                parts.append(f"{{ {scope.target(x, obj, var)} }}")
         if classes:
             vals = " ".join(term(c) for c in sorted(classes, key=str) if not isinstance(c, BNode))
-            parts.append(f"{{ {var} <{RDF.type}> {x} VALUES {x} {{ {vals} }} }}")
-        named = [n for n in nodes if not isinstance(n, BNode)]
+            parts.append(f"{{ {scope.target(var, RDF.type, x)} VALUES {x} {{ {vals} }} }}")
+        # sh:targetNode nodes are focus nodes of every graph: per graph, graph.shacl.units handles them.
+        named = [n for n in nodes if not isinstance(n, BNode)] if not scope.scoped else []
         if self.only is not None:
             keep = set(self.only)
             named = [n for n in named if n in keep]
@@ -95,14 +98,14 @@ class TargetFocus(Focus):
         body = " UNION ".join(parts)
         if self.only is not None:
             body = f"VALUES {var} {{ {' '.join(term(n) for n in self.only)} }} {{ {body} }}"
-        return f"{{ SELECT DISTINCT {var} WHERE {{ {body} }} }}"
+        return f"{{ SELECT DISTINCT {scope.g} {var} WHERE {{ {body} }} }}"
 
 
 @dataclass(frozen=True)
 class NodesFocus(Focus):
     nodes: tuple[Node, ...]
 
-    def pattern(self, var: str, depth: int) -> str:
+    def pattern(self, var: str, depth: int, scope: Scope = PLAIN) -> str:
         return f"{{ VALUES {var} {{ {' '.join(term(n) for n in self.nodes)} }} }}"
 
 
@@ -113,13 +116,13 @@ class PathFocus(Focus):
     base: Focus
     path: Path | None
 
-    def pattern(self, var: str, depth: int) -> str:
+    def pattern(self, var: str, depth: int, scope: Scope = PLAIN) -> str:
         if self.path is None:
-            return self.base.pattern(var, depth)
+            return self.base.pattern(var, depth, scope)
         f = f"?_f{depth}"
         return (
-            f"{{ SELECT DISTINCT {var} WHERE {{ {self.base.pattern(f, depth + 1)} "
-            f"{f} {to_sparql(self.path)} {var} }} }}"
+            f"{{ SELECT DISTINCT {scope.g} {var} WHERE {{ {self.base.pattern(f, depth + 1, scope)} "
+            f"{scope.path(f, self.path, var)} }} }}"
         )
 
 

@@ -30,7 +30,7 @@ def to_violation(r: Result, shapes: Graph) -> Violation:
         source_shape=str(_term(r.shape)),
         severity=_SEVERITY.get(r.severity, "Violation"),
         constraint=str(r.component).rsplit("#", 1)[-1],
-        graph=None,
+        graph=None if r.graph is None else str(r.graph),
     )
 
 

@@ -23,9 +23,11 @@ class Result:
     why: tuple = field(default=(), compare=False, repr=False)
     #: For sh:node: the value node's own results against the named shape (pySHACL's sh:detail).
     details: tuple[Result, ...] = ()
+    #: The named graph whose validation found it (None: the default graph, or no graph at all).
+    graph: Node | None = None
 
-    def key(self) -> tuple[Node, Node | None, Node | None, Node, URIRef, URIRef]:
-        return (self.focus, self.path, self.value, self.shape, self.component, self.severity)
+    def key(self) -> tuple[Node, Node | None, Node | None, Node, URIRef, URIRef, Node | None]:
+        return (self.focus, self.path, self.value, self.shape, self.component, self.severity, self.graph)
 
 
 def flatten(results: Iterable[Result]) -> Iterator[Result]:

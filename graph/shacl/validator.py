@@ -1,13 +1,12 @@
 """Full and incremental validation of a store, with the compiled engine.
 
-The data checked is the union of every graph of the store except the shapes graph (the ontology and its SKOS
-schemes included, as ``graph.validate`` mixes them in): what pySHACL would report on that union.
+Each graph is validated on its own with the ontology graph (its SKOS schemes and class axioms), as
+``graph.validate`` does with pySHACL: the units are described in :mod:`graph.shacl.units`.
 
-- :func:`store_results`: every compiled shape as SPARQL over the store's union default graph; then the few
-  focus nodes that the shapes graph's own triples could touch are re-checked without it (see
-  :mod:`graph.shacl.reach`), so the answer is exact.
-- :func:`change_results`: the focus nodes a change can affect, checked on the state after the change,
-  built in memory from the triples those checks read; nothing is written to the store.
+- :func:`store_results`: every unit, in few queries (one per constraint covers every data graph at once).
+- :func:`change_results`: in each graph a change writes, the focus nodes it can affect, checked on the state
+  after the change (that graph and the ontology), built in memory from the triples those checks read;
+  nothing is written to the store.
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import io
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rdflib import Graph, URIRef
@@ -23,13 +22,14 @@ from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
 from graph.namespaces import SHAPES_GRAPH
-from graph.shacl.access import Cached, MemorySource, NeedsFull, Overlay, StoreAccess, StoreSource
+from graph.shacl.access import Cached, MemorySource, NeedsFull, Overlay, StoreAccess
 from graph.shacl.engine import Evaluator, Source, referenced_classes, subclass_closure, unsupported_reason
 from graph.shacl.fallback import run_pyshacl
 from graph.shacl.focus import TargetFocus, skolemise
 from graph.shacl.reach import Reach, affected, build, extract
 from graph.shacl.results import Result
 from graph.shacl.shapes import ShapesModel, load_shapes
+from graph.shacl.units import NEVER, ONTOLOGY, tagged, unit_results
 from graph.store.base import QuadTuple, Store
 
 SHAPES = str(SHAPES_GRAPH)
@@ -113,15 +113,11 @@ def store_shapes(store: Store) -> Graph:
     return g
 
 
-def closure_of(
-    store: Store, model: ShapesModel, extra: Iterable[tuple[Node, Node]] = ()
-) -> dict[Node, frozenset[Node]]:
-    q = (
-        f"SELECT DISTINCT ?a ?b WHERE {{ {{ ?a <{RDFS.subClassOf}> ?b }} UNION "
-        f"{{ GRAPH ?g {{ ?a <{RDFS.subClassOf}> ?b }} FILTER(?g != <{SHAPES}>) }} }}"
-    )
-    pairs = [(r["a"], r["b"]) for r in store.query(q).rows()]
-    return subclass_closure([*pairs, *extra], referenced_classes(model))
+def closure_of(store: Store, model: ShapesModel, graphs: Sequence[str]) -> dict[Node, frozenset[Node]]:
+    """Each class the shapes name, with its subclasses in the merge of ``graphs`` (``""``: the default graph)."""
+    q = f"SELECT DISTINCT ?a ?b WHERE {{ ?a <{RDFS.subClassOf}> ?b }}"
+    pairs = [(r["a"], r["b"]) for r in store.query(q, default_graphs=list(graphs)).rows()]
+    return subclass_closure(pairs, referenced_classes(model))
 
 
 def evaluate(
@@ -165,25 +161,28 @@ def _fallback(c: Compiled, data: Graph, focus: Sequence[Node] | None = None) -> 
     return [r for r in run_pyshacl(data, c.model.triples, focus_nodes=focus) if r.shape in mine]
 
 
+def unit_graph(store: Store, graph: str | None) -> Graph:
+    """The data of one unit as an rdflib graph: the graph (``None``: the default graph) and the ontology."""
+    g = Graph()
+    for name in {"" if graph is None else graph, ONTOLOGY}:
+        for q in store.quads(None, None, None, name):
+            g.add((q[0], q[1], q[2]))
+    return g
+
+
 def store_results(store: Store, compiled: Compiled | None = None) -> list[Result]:
-    """Every result for the store's data (all graphs but the shapes graph) against its shapes graph."""
+    """Every result of every unit of the store (:mod:`graph.shacl.units`), tagged with its graph."""
+    return store_report(store, compiled)[0]
+
+
+def store_report(store: Store, compiled: Compiled | None = None) -> tuple[list[Result], list[str]]:
+    """(every result, the units validated: graph IRIs, ``""`` for the default graph)."""
     c = compiled or store_compiled(store)
-    closure = closure_of(store, c.model)
-    results = evaluate(c, StoreSource(store), closure)
-    # The union default graph also holds the shapes graph: re-check whatever its triples could touch.
-    q = (
-        f"SELECT ?s ?p ?o WHERE {{ GRAPH <{SHAPES}> {{ ?s ?p ?o }} FILTER NOT EXISTS {{ ?s ?p ?o }} "
-        f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{SHAPES}>) }} }}"
-    )
-    only_shapes = [(r["s"], r["p"], r["o"]) for r in store.query(q).rows()]
-    touched = affected(c.reach, StoreAccess(store, ()), only_shapes, limit=10**9) or set()
-    if touched:
-        triples = extract(c.reach, StoreAccess(store, (SHAPES,)), touched)
-        fixed = evaluate(c, MemorySource(triples), closure, sorted(touched, key=str))
-        results = [r for r in results if r.focus not in touched] + fixed
+    results, names = unit_results(store, c)
     if c.fallback:
-        results += _fallback(c, data_graph(store))
-    return results
+        for name in names:
+            results += tagged(_fallback(c, unit_graph(store, name or None)), name or None)
+    return results, names
 
 
 def _memory_copy(store: Store, added: Sequence[QuadTuple], removed: Sequence[QuadTuple]) -> Store:
@@ -201,32 +200,55 @@ def _memory_copy(store: Store, added: Sequence[QuadTuple], removed: Sequence[Qua
     return mem
 
 
+def _norm(q: QuadTuple) -> QuadTuple:
+    g = q[3]
+    return (q[0], q[1], q[2], None if g is None or str(g) == "" else URIRef(str(g)))
+
+
+Affected = set[tuple[Node | None, Node]]
+
+
 def change_results(
     store: Store, added: Sequence[QuadTuple], removed: Sequence[QuadTuple]
-) -> tuple[list[Result], set[Node] | None]:
-    """The results, on the state after the change, of every focus node the change can affect.
+) -> tuple[list[Result], Affected | None]:
+    """The results, on the state after the change, of every (graph, focus node) the change can affect.
 
-    Returns ``(results, affected)``; ``affected`` is ``None`` when the change needed a full validation (it
-    touches the shapes, the class hierarchy, or shapes handed to pySHACL), and the results are then complete.
+    Each graph the change writes is validated with the ontology graph, on its own.  Returns
+    ``(results, affected)``; ``affected`` is ``None`` when the change needed a full validation (it touches the
+    shapes or the ontology graph, the class hierarchy, or shapes handed to pySHACL), and the results are then
+    those of every unit.
     """
-    schema = any((q[3] is not None and str(q[3]) == SHAPES) or q[1] == RDFS.subClassOf for q in (*added, *removed))
+    added, removed = [_norm(q) for q in added], [_norm(q) for q in removed]
+    system = {SHAPES, ONTOLOGY}
+    schema = any((q[3] is not None and str(q[3]) in system) or q[1] == RDFS.subClassOf for q in (*added, *removed))
     c = store_compiled(store) if schema else quick_compiled(store)
     if schema or c.fallback:
         return store_results(_memory_copy(store, added, removed)), None
-    data_added = [q for q in added if q[3] is None or str(q[3]) != SHAPES]
-    data_removed = [q for q in removed if q[3] is None or str(q[3]) != SHAPES]
-    changed = {(q[0], q[1], q[2]) for q in (*data_added, *data_removed)}
-    before = StoreAccess(store, (SHAPES,))
-    try:
-        focus = affected(c.reach, Cached(before), changed, limit=10**9) or set()
-        if not focus:
-            return [], set()
-        triples = extract(c.reach, Cached(Overlay(before, data_added, data_removed)), focus)
-    except NeedsFull:
-        return store_results(_memory_copy(store, added, removed)), None
-    closure = closure_of(store, c.model)
-    roots = applicable(c, triples, focus, closure)
-    return evaluate(c, MemorySource(triples), closure, sorted(focus, key=str), roots), focus
+    by_graph: dict[Node | None, tuple[list[QuadTuple], list[QuadTuple]]] = {}
+    for i, quads in enumerate((added, removed)):
+        for q in quads:
+            if q[3] is not None and str(q[3]) in NEVER:
+                continue
+            by_graph.setdefault(q[3], ([], []))[i].append(q)
+    results: list[Result] = []
+    hit: Affected = set()
+    for g, (g_added, g_removed) in sorted(by_graph.items(), key=lambda kv: str(kv[0] or "")):
+        name = None if g is None else str(g)
+        before = StoreAccess(store, graphs=[name, ONTOLOGY])
+        changed = {(q[0], q[1], q[2]) for q in (*g_added, *g_removed)}
+        try:
+            focus = affected(c.reach, Cached(before), changed, limit=10**9) or set()
+            if not focus:
+                continue
+            triples = extract(c.reach, Cached(Overlay(before, g_added, g_removed)), focus)
+        except NeedsFull:
+            return store_results(_memory_copy(store, added, removed)), None
+        closure = closure_of(store, c.model, ["" if name is None else name, ONTOLOGY])
+        roots = applicable(c, triples, focus, closure)
+        found = evaluate(c, MemorySource(triples), closure, sorted(focus, key=str), roots)
+        results += tagged(found, name)
+        hit |= {(g, f) for f in focus}
+    return results, hit
 
 
 def applicable(

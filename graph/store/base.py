@@ -129,6 +129,45 @@ class Store(abc.ABC):
         row = next(iter(self.query(q)))
         return int(row["n"])  # type: ignore[index,call-overload]
 
+    def quads(
+        self, s: Node | None = None, p: Node | None = None, o: Node | None = None, g: str | None = None
+    ) -> list[QuadTuple]:
+        """The quads matching a pattern: ``None`` matches anything; ``g`` is a graph IRI, ``""`` the default graph
+        (reported as graph ``None``) or ``None`` for every graph.
+
+        This default asks SPARQL, which cannot name a blank node: a pattern holding one raises ``ValueError``, and
+        blank nodes in the answer are the endpoint's labels of the moment (not stable across requests).
+        """
+        from rdflib import BNode
+
+        if any(isinstance(t, BNode) for t in (s, p, o)):
+            raise ValueError("a blank node cannot be named in a SPARQL pattern")
+        from graph.store.terms import n3
+
+        pat = " ".join("?" + v if t is None else n3(t) for v, t in (("s", s), ("p", p), ("o", o)))
+        hidden = self._default_stand_in()
+        if g == "":
+            q = f"SELECT * WHERE {{ {pat} }}"
+        elif g is not None:
+            q = f"SELECT * WHERE {{ GRAPH <{g}> {{ {pat} }} }}"
+        else:
+            flt = f"FILTER(?g != <{hidden}>)" if hidden else ""
+            q = f"SELECT * WHERE {{ {{ {pat} }} UNION {{ GRAPH ?g {{ {pat} }} {flt} }} }}"
+        out: list[QuadTuple] = []
+        for r in self.query(q).rows():
+            gn: Node | None = r.get("g")
+            if gn is None and g not in (None, ""):
+                from rdflib import URIRef
+
+                gn = URIRef(g)
+            out.append((s if s is not None else r["s"], p if p is not None else r["p"],
+                        o if o is not None else r["o"], gn))
+        return out
+
+    def _default_stand_in(self) -> str | None:
+        """The named graph that stands in for the default graph on engines without one (else ``None``)."""
+        return None
+
     def ask(self, sparql: str, **kw: object) -> bool:
         return self.query(sparql, **kw).boolean  # type: ignore[arg-type]
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import pyoxigraph as ox
+from rdflib.term import Node
 
 from graph.errors import ParseError, QuerySyntaxError, StoreError, StoreIncomplete
 from graph.formats import UnknownFormat, rdf_format, results_format
@@ -305,6 +306,21 @@ class EmbeddedStore(Store):
         if graph is None:
             return len(self.ox)
         return sum(1 for _ in self.ox.quads_for_pattern(None, None, None, _graph_node(graph)))
+
+    def quads(
+        self, s: Node | None = None, p: Node | None = None, o: Node | None = None, g: str | None = None
+    ) -> list[QuadTuple]:
+        """Oxigraph's own pattern index (blank nodes can be named here, unlike in SPARQL)."""
+        gn = None if g is None else _graph_node(g)
+        out: list[QuadTuple] = []
+        for q in self.ox.quads_for_pattern(
+            None if s is None else to_ox(s), None if p is None else to_ox(p), None if o is None else to_ox(o),  # type: ignore[arg-type]
+            gn,
+        ):
+            graph = q.graph_name
+            out.append((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object),
+                        None if isinstance(graph, ox.DefaultGraph) else to_rdflib(graph)))
+        return out
 
     def add(self, quad: QuadTuple) -> None:
         s, p, o, g = quad

@@ -73,6 +73,9 @@ VIRTUOSO_TEMPLATE_QUADS = 400
 JSON_RESULTS = "application/sparql-results+json"
 NTRIPLES = "application/n-triples"
 _NOTHING = "<urn:govkg:nothing>"
+_LEADING_BASE = re.compile(r"\s*BASE\s*<[^<>]*>", re.IGNORECASE)
+#: Seconds to wait for an answer beyond the engine's own time limit (it needs a moment to stop and answer).
+TIMEOUT_GRACE_S = 3.0
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,17 @@ DIALECTS = {
     "fuseki": Dialect("fuseki", union_graph="urn:x-arq:UnionGraph"),
     "virtuoso": Dialect("virtuoso", default_graph=VIRTUOSO_DEFAULT_GRAPH, pragmas=True),
 }
+
+
+def engine_timeout(d: Dialect, seconds: float) -> list[tuple[str, str]]:
+    """The request parameter that sets the engine's own time limit: Virtuoso's ``timeout`` (milliseconds,
+    at least 1000; it then answers with ``X-SQL-State: S1TAT``, which is a :class:`QueryTimeout`), Fuseki's
+    ``timeout`` (seconds).  Other engines get none; the HTTP wait still ends at the limit."""
+    if d.name == "virtuoso":
+        return [("timeout", str(max(1000, int(seconds * 1000))))]
+    if d.name == "fuseki":
+        return [("timeout", f"{seconds:g}")]
+    return []
 
 
 def is_virtuoso_system_graph(iri: str) -> bool:
@@ -147,11 +161,12 @@ class RemoteStore(Store):
             self._dialect = DIALECTS[name]
         return self._dialect
 
-    def _send(self, url: str, form: Sequence[tuple[str, str]], accept: str, *, syntax: bool = True) -> Response:
+    def _send(self, url: str, form: Sequence[tuple[str, str]], accept: str, *, syntax: bool = True,
+              timeout: float | None = None) -> Response:
         self._check_open()
         body = urlencode(list(form)).encode("ascii")
         headers = {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}
-        return self._call("POST", url, body=body, headers=headers, syntax=syntax)
+        return self._call("POST", url, body=body, headers=headers, syntax=syntax, timeout=timeout)
 
     def _call(self, method: str, url: str, *, syntax: bool = True, missing_ok: bool = False, **kw: Any) -> Response:
         try:
@@ -211,7 +226,12 @@ class RemoteStore(Store):
         union_default_graph: bool = False,
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
+        timeout: float | None = None,
+        base_iri: str | None = None,
     ) -> RemoteResult:
+        """As :meth:`Store.query`; ``timeout`` (seconds) is passed to the engine as its own time limit
+        (:func:`engine_timeout`) and bounds the wait for its answer (plus :data:`TIMEOUT_GRACE_S`);
+        ``base_iri`` resolves relative IRIs of a query without a ``BASE`` of its own."""
         d = self.dialect
         masked = mask(sparql)
         refuse_unsafe(masked, update=False, engine_pragmas=d.pragmas)
@@ -236,9 +256,16 @@ class RemoteStore(Store):
                     named = named if named is not None else (every or None)
             params += [("default-graph-uri", g) for g in defaults or []]
             params += [("named-graph-uri", g) for g in named or []]
-        text = head + prologue_for(masked) + sparql
+        # BASE must open the prologue (Virtuoso refuses it after a PREFIX): the query's own, else base_iri.
+        own = _LEADING_BASE.match(masked)
+        cut = own.end() if own else 0
+        base = "" if own or not base_iri else f"BASE <{base_iri}> "
+        text = head + base + sparql[:cut] + " " + prologue_for(masked) + sparql[cut:]
         accept = NTRIPLES if kind == "graph" else JSON_RESULTS
-        resp = self._send(self.query_url, [("query", text), *params], accept)
+        if timeout is not None:
+            params += engine_timeout(d, timeout)
+        wait = None if timeout is None else timeout + TIMEOUT_GRACE_S
+        resp = self._send(self.query_url, [("query", text), *params], accept, timeout=wait)
         if kind == "graph" and resp.content_type not in (NTRIPLES, "text/plain"):
             return RemoteResult(kind, _to_ntriples(resp))
         if kind != "graph" and "json" not in resp.content_type:
@@ -275,6 +302,9 @@ class RemoteStore(Store):
         if dg is not None:
             graphs = [g for g in graphs if g != dg and not is_virtuoso_system_graph(g)]
         return graphs
+
+    def _default_stand_in(self) -> str | None:
+        return self.dialect.default_graph
 
     def count(self, graph: str | None = None) -> int:
         dg = self.dialect.default_graph
@@ -463,8 +493,8 @@ def _typed(e: HttpFailure, syntax: bool) -> Exception:
         return StoreError(f"the endpoint {e.url} refused the credentials ({e.status}): {msg}")
     if "S1T00" in msg or e.status in (408, 504):
         return QueryTimeout(f"the engine stopped the request at its time limit: {msg}")
-    if syntax and (e.status == 400 or "SP030" in msg or "SP031" in msg):
-        return QuerySyntaxError(msg)
+    if syntax and (e.status == 400 or "SP030" in msg or "SP031" in msg or "37000 Error" in msg):
+        return QuerySyntaxError(msg)  # 37000: Virtuoso's compiler refused the request (syntax or a limit of its own)
     return StoreError(f"the endpoint {e.url} failed ({e.status}): {msg}")
 
 

@@ -1,0 +1,137 @@
+"""How compiled queries read triples: from the query's default graph, or from each data graph with the ontology.
+
+govkg validates each named graph on its own, together with the ontology graph (``graph.validate``).  A
+:class:`Scope` writes the triple patterns of every compiled query for one of two readings:
+
+- *plain* (``Scope()``): the default graph of the query's dataset (``default_graphs=[g, ontology]`` for one
+  unit, or an in-memory store);
+- *per graph* (``Scope(graph_var="?g", shared=ontology, ...)``): one query covers every data graph at once;
+  ``?g`` names the graph of the focus node, and every triple read afterwards comes from ``?g`` or from the
+  shared (ontology) graph.  Triples whose predicate never occurs in the shared graph are read from ``?g``
+  alone, so most paths stay one property path inside ``GRAPH ?g { }``.
+
+Focus nodes found by a target triple are those of the graph holding that triple; the focus nodes the shared
+graph alone provides (its concepts, ``sh:targetNode``) are the business of :mod:`graph.shacl.units`.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+from rdflib import URIRef
+from rdflib.term import Node
+
+from graph.shacl.paths import Path, to_sparql
+
+_FRESH = itertools.count()
+
+
+class Unexpressible(Exception):
+    """A path that SPARQL cannot read across two graphs (``*`` or ``+`` over predicates of the shared graph)."""
+
+
+def _preds(path: Path) -> set[Node]:
+    if path[0] == "p":
+        return {path[1]}
+    if path[0] in ("seq", "alt"):
+        return set().union(*(_preds(p) for p in path[1]))
+    return _preds(path[1])
+
+
+@dataclass(frozen=True)
+class Scope:
+    graph_var: str | None = None
+    shared: str | None = None
+    #: Predicates that occur in the shared graph (a triple pattern with another predicate reads ?g only).
+    shared_preds: frozenset[Node] = field(default_factory=frozenset)
+    #: Graphs ``?g`` never is (the shared graph, the shapes, the audit graph, graphs validated apart).
+    excluded: tuple[str, ...] = ()
+
+    @property
+    def scoped(self) -> bool:
+        return self.graph_var is not None
+
+    @property
+    def g(self) -> str:
+        """The graph variable for SELECT and GROUP BY lists ('' when plain)."""
+        return self.graph_var or ""
+
+    def _local(self, body: str) -> str:
+        return f"GRAPH {self.graph_var} {{ {body} }}"
+
+    def _both(self, body: str) -> str:
+        return f"{{ GRAPH {self.graph_var} {{ {body} }} }} UNION {{ GRAPH <{self.shared}> {{ {body} }} }}"
+
+    def target(self, s: str, pred: Node, o: str) -> str:
+        """A target triple: in the focus node's own graph (which it binds)."""
+        body = f"{s} <{pred}> {o}"
+        if not self.scoped:
+            return f"{body} ."
+        flt = " && ".join(f"{self.graph_var} != <{x}>" for x in self.excluded)
+        return f"{self._local(body)} " + (f"FILTER({flt})" if flt else "")
+
+    def triple(self, s: str, pred: Node | str, o: str) -> str:
+        """One triple pattern (``pred`` an IRI, or a variable as text)."""
+        var = not isinstance(pred, URIRef)
+        p = str(pred) if var else f"<{pred}>"
+        body = f"{s} {p} {o}"
+        if not self.scoped:
+            return f"{body} ."
+        if var or pred in self.shared_preds:
+            return self._both(body)
+        return self._local(body)
+
+    def path(self, s: str, path: Path, o: str) -> str:
+        """``s path o`` where ``o`` is a variable not bound before."""
+        if not self.scoped:
+            return f"{s} {to_sparql(path)} {o} ."
+        if not (_preds(path) & self.shared_preds):
+            return self._local(f"{s} {to_sparql(path)} {o}")
+        kind = path[0]
+        if kind == "p":
+            return self.triple(s, path[1], o)
+        if kind == "inv":
+            return self._inverse(s, path[1], o)
+        if kind == "seq":
+            parts, cur = [], s
+            for i, sub in enumerate(path[1]):
+                nxt = o if i == len(path[1]) - 1 else f"?_s{next(_FRESH)}"
+                parts.append(f"{{ {self.path(cur, sub, nxt)} }}")
+                cur = nxt
+            return " ".join(parts)
+        if kind == "alt":
+            return " UNION ".join(f"{{ {self.path(s, sub, o)} }}" for sub in path[1])
+        if kind == "zoo":
+            return f"{{ BIND({s} AS {o}) }} UNION {{ {self.path(s, path[1], o)} }}"
+        raise Unexpressible(to_sparql(path))
+
+    def _inverse(self, s: str, path: Path, o: str) -> str:
+        if path[0] == "p":
+            return self.triple(o, path[1], s)
+        if path[0] == "inv":
+            return self.path(s, path[1], o)
+        if path[0] == "seq":
+            return self.path(s, ("seq", tuple(("inv", p) for p in reversed(path[1]))), o)
+        if path[0] == "alt":
+            return self.path(s, ("alt", tuple(("inv", p) for p in path[1])), o)
+        return self.path(s, (path[0], ("inv", path[1])), o)
+
+    def values(self, path: Path | None, this: str = "?this", v: str = "?v") -> str:
+        """Binds ``v`` to each value node of ``this``: the path's values, or the node itself for node shapes."""
+        return self.path(this, path, v) if path is not None else f"BIND({this} AS {v})"
+
+    def key(self, row: dict[str, Node], var: str) -> tuple[Node | None, Node]:
+        """(graph, node) of a result row."""
+        return (row.get(self.graph_var[1:]) if self.graph_var else None, row[var])
+
+
+PLAIN = Scope()
+
+
+def check_expressible(scope: Scope, paths: list[Path]) -> None:
+    for p in paths:
+        scope.path("?a", p, "?b")
+
+
+__all__ = ["PLAIN", "Scope", "Unexpressible", "check_expressible"]
