@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from graph.ingest.dates import parse_dates
-from graph.ingest.symbols import ISSUERS, SHORT_RE, TYPE_WORDS, Symbol, find_symbols, parse_symbol
+from graph.ingest.symbols import ISSUERS, PARTY_TYPE_OF, SHORT_RE, TYPE_WORDS, Symbol, find_symbols, parse_symbol
 from graph.ingest.units import UnitMention
 
 _TYPE_ALT = "|".join(re.escape(w) for w in sorted(TYPE_WORDS, key=len, reverse=True))
@@ -25,7 +25,13 @@ _TYPE_RE = re.compile(rf"(?<!\w)(?:các\s+)?(?P<type>{_TYPE_ALT})(?!\w)", re.I)
 _NUM_AFTER = re.compile(r"\s+(?:số\s+)?(?P<num>\d{1,5})(?![\d/\-.]\w)(?!\w)")
 _SUBJECT = re.compile(r"\s+về\s+(?:việc\s+)?(?P<subj>[^.;:()\n\"“”]{3,160}?)(?=[.;:()\n\"“”]|,\s|\s-\s|$)")
 _UNNUMBERED = ("Kế hoạch", "Chương trình công tác", "Chương trình hành động", "Quy chế làm việc", "Quy chế",
-               "Đề án", "Chiến lược", "Chương trình")
+               "Đề án", "Chiến lược", "Chương trình", "Báo cáo")
+#: An issuer that is a Party body: a type word it issues is the Party type (DOMAIN.md §1.1).
+_PARTY_BODY = re.compile(r"(?:Ban Chấp hành (?:Trung ương|Đảng bộ)|Trung ương Đảng|Bộ Chính trị|Ban Bí thư|"
+                         r"Ban Thường vụ|Ban Cán sự [đĐ]ảng|Đảng đoàn|Đảng ủy|Đảng uỷ|"
+                         r"(?:Tỉnh|Thành|Huyện|Quận|Thị) (?:ủy|uỷ))", re.I)
+#: A letterhead: ``Số: 6869/VPCP-KGVX | Hà Nội, ngày 25 tháng 9 năm 2021`` (same or next line).
+_LETTERHEAD_DATE = re.compile(r"[^\n]{0,60}?(?:\n[^\n]{0,60}?)?,\s*(?=ngày\s+\d)")
 _YEAR = re.compile(r"năm\s+((?:19|20)\d{2})")
 
 
@@ -55,13 +61,36 @@ class DocumentMention:
 
 
 def _date_after(text: str, pos: int, published: date | None) -> tuple[str | None, int]:
-    m = re.compile(r"\s*,?\s*(?:ban hành\s+)?ngày\s+").match(text, pos)
+    """The document's own date right after it: ``ngày 19/4/2023``, ``(ngày 16-7-2021)``."""
+    m = re.compile(r"\s*(?P<par>\(\s*)?,?\s*(?:ban hành\s+|ký\s+)?ngày\s+").match(text, pos)
     if not m:
         return None, pos
     ds = parse_dates(text[m.start(): m.end() + 30], published)
     if ds and ds[0].start <= m.end() - m.start() + 1 and ds[0].kind == "date":
-        return ds[0].value, m.start() + ds[0].end
+        end = m.start() + ds[0].end
+        if m.group("par"):
+            close = re.compile(r"\s*\)").match(text, end)
+            if close is None:
+                return None, pos
+            end = close.end()
+        return ds[0].value, end
     return None, pos
+
+
+def _letterhead_date(text: str, start: int, end: int, published: date | None) -> str | None:
+    """The header date of a letterhead whose ``Số:`` line carries the symbol at ``start``."""
+    if start < 0:
+        return None
+    lead = re.search(r"Số\s*:?\s*$", text[max(0, start - 12):start])
+    if lead is None or text[:max(0, start - 12) + lead.start()].rstrip(" \t")[-1:] not in ("", "\n", "|"):
+        return None
+    m = _LETTERHEAD_DATE.match(text, end)
+    if not m:
+        return None
+    ds = parse_dates(text[m.end(): m.end() + 40], published)
+    if ds and ds[0].start == 0 and ds[0].kind == "date" and ds[0].value[0] != "-":
+        return ds[0].value
+    return None
 
 
 def _issuer_after(text: str, pos: int, units: list[UnitMention]) -> tuple[str | None, int]:
@@ -70,9 +99,12 @@ def _issuer_after(text: str, pos: int, units: list[UnitMention]) -> tuple[str | 
         u = next((u for u in units if u.start == m.end()), None)
         if u is not None:
             return u.name, u.end
-        tt = re.compile(r"Thủ tướng Chính phủ|Thủ tướng|Bộ Chính trị|Ban Bí thư").match(text, m.end())
+        tt = re.compile(r"Thủ tướng Chính phủ|Thủ tướng|Bộ Chính trị|Ban Bí thư|Trung ương Đảng"
+                        r"|Trung ương(?=\s+(?:khóa|khoá)\b)").match(text, m.end())
         if tt:
-            return tt.group(0) if tt.group(0) != "Thủ tướng" else "Thủ tướng Chính phủ", tt.end()
+            name = {"Thủ tướng": "Thủ tướng Chính phủ", "Trung ương": "Ban Chấp hành Trung ương Đảng",
+                    "Trung ương Đảng": "Ban Chấp hành Trung ương Đảng"}.get(tt.group(0), tt.group(0))
+            return name, tt.end()
     return None, pos
 
 
@@ -107,7 +139,8 @@ def find_documents(text: str, units: list[UnitMention], published: date | None =
                 if sh is not None:
                     d = DocumentMention(m.start(), sh.end(), None, sh.group("num"), tslug, None,
                                         int(sh.group("year")), None, number_as_written=sh.group(0))
-                elif num is not None and not (len(num.group("num")) == 4 and "số" not in num.group(0)):
+                elif num is not None and not ((len(num.group("num")) == 4 or tslug == "du-an")
+                                              and "số" not in num.group(0)):
                     d = DocumentMention(m.start(), num.end(), None, num.group("num"), tslug, None, None, None,
                                         number_as_written=num.group("num"))
                 else:
@@ -131,16 +164,25 @@ def find_documents(text: str, units: list[UnitMention], published: date | None =
             continue
         issuer, e3 = _issuer_after(text, group[-1].end, units)
         subj = _SUBJECT.match(text, e3)
+        party = bool(issuer and _PARTY_BODY.match(issuer))
         for d in group:
             if issuer and d.issuer is None:
                 d.issuer = issuer
+                if party and d.symbol is None and d.type in PARTY_TYPE_OF:
+                    d.type = PARTY_TYPE_OF[d.type]
             if subj:
                 d.subject = subj.group("subj").strip()
         out.extend(group)
+    for d in out:
+        if d.symbol and d.date is None:
+            d.date = _letterhead_date(text, text.find(d.symbol, d.start), d.end, published)
+            if d.date and d.year is None:
+                d.year = int(d.date[:4])
     for s, e, sym in syms:
         if s in used:
             continue
         dv, e2 = _date_after(text, e, published)
+        dv = dv or _letterhead_date(text, s, e, published)
         out.append(DocumentMention(s, e2 if dv else e, sym.symbol, sym.number, sym.type_slug, sym.issuer,
                                    sym.year if sym.year else (int(dv[:4]) if dv and dv[0] != "-" else None), dv,
                                    sym.normative, parsed=sym))

@@ -49,6 +49,7 @@ def scheme_slugs(scheme: str) -> set[str] | None:
 
 _UNIT_TYPES = scheme_slugs("unit-type")
 _ROLES = scheme_slugs("role")
+_DOC_TYPES = scheme_slugs("document-type")
 _UNIT_TYPE_FIX = {"dang": "co-quan-dang", "co-quan-quoc-hoi": "quoc-hoi"}
 _PROGRAMME_CLASS = {"programme": GOVKG.Programme, "movement": GOVKG.Movement, "slogan": GOVKG.Slogan}
 
@@ -178,7 +179,7 @@ def to_dataset(m: dict[str, Any], art: Article, ctx: LinkContext) -> Dataset:
             g.add((n, GOVKG.documentNumber, Literal(d["number"])))
         if d["number_as_written"]:
             g.add((n, GOVKG.numberAsWritten, Literal(d["number_as_written"])))
-        if d["type"]:
+        if d["type"] and (_DOC_TYPES is None or d["type"] in _DOC_TYPES):
             g.add((n, ELI.type_document, concept("document-type", d["type"])))
         if d["year"]:
             g.add((n, GOVKG.documentYear, Literal(str(d["year"]), datatype=XSD.gYear)))

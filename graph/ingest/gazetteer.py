@@ -50,6 +50,19 @@ TOP_LEVEL: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("Mặt trận Tổ quốc Việt Nam", "mttq", "doan-the", ()),
     ("Văn phòng Quốc hội", "vpqh", "co-quan-quoc-hoi", ()),
     ("Ủy ban Thường vụ Quốc hội", "ubtvqh", "co-quan-quoc-hoi", ()),
+    # the committees of Quốc hội (their names hold commas: "Ủy ban Tài chính, Ngân sách")
+    ("Hội đồng Dân tộc", "hddt", "co-quan-quoc-hoi", ()), ("Ủy ban Pháp luật", "ubpl", "co-quan-quoc-hoi", ()),
+    ("Ủy ban Tư pháp", "ubtp", "co-quan-quoc-hoi", ()), ("Ủy ban Kinh tế", "ubkt", "co-quan-quoc-hoi", ()),
+    ("Ủy ban Tài chính, Ngân sách", "ubtcns", "co-quan-quoc-hoi", ()),
+    ("Ủy ban Quốc phòng và An ninh", "ubqpan", "co-quan-quoc-hoi", ()),
+    ("Ủy ban Văn hóa, Giáo dục", "ubvhgd", "co-quan-quoc-hoi", ()),
+    ("Ủy ban Xã hội", "ubxh", "co-quan-quoc-hoi", ()), ("Ủy ban Đối ngoại", "ubdn", "co-quan-quoc-hoi", ()),
+    ("Ủy ban Khoa học, Công nghệ và Môi trường", "ubkhcnmt", "co-quan-quoc-hoi", ()),
+    ("Ủy ban Pháp luật và Tư pháp", "ubpltp", "co-quan-quoc-hoi", ()),
+    ("Ủy ban Kinh tế và Tài chính", "ubkttc", "co-quan-quoc-hoi", ()),
+    ("Ủy ban Văn hóa và Xã hội", "ubvhxh", "co-quan-quoc-hoi", ()),
+    ("Ủy ban Dân nguyện và Giám sát", "ubdngs", "co-quan-quoc-hoi", ()),
+    ("Ủy ban Quốc phòng, An ninh và Đối ngoại", "ubqpandn", "co-quan-quoc-hoi", ()),
 ]
 #: Bodies inside which minted unit slugs carry the body's abbreviation (MODEL.md "IRIs").
 TOP_LEVEL_SLUG = {fold(n): a for n, a, _, _ in TOP_LEVEL}

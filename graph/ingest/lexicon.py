@@ -17,7 +17,8 @@ HEAD_TYPES: dict[str, str | None] = {
     "Đảng bộ": "dang-bo", "Đảng ủy": "dang-bo", "Tỉnh ủy": "co-quan-dang", "Thành ủy": "co-quan-dang",
     "Huyện ủy": "co-quan-dang", "Đoàn ĐBQH": "doan-dbqh", "Đoàn đại biểu Quốc hội": "doan-dbqh",
     "Văn phòng": "van-phong", "Thanh tra": "thanh-tra", "Học viện": "vien", "Viện": "vien",
-    "Trung tâm": "trung-tam", "Bộ": "bo", "Vụ": "vu", "Cục": "cuc", "Ban": None, "Sở": "so", "Phòng": "phong",
+    "Trung tâm": "trung-tam", "Trung Tâm": "trung-tam", "Công đoàn": None,
+    "Bộ": "bo", "Vụ": "vu", "Cục": "cuc", "Ban": None, "Sở": "so", "Phòng": "phong",
     "UBND": "uy-ban-nhan-dan", "HĐND": "hoi-dong-nhan-dan", "Báo": None, "Đài": None, "Thông tấn xã": None,
 }
 _HEAD_ALT = sorted({*HEAD_TYPES, "Uỷ ban nhân dân", "Uỷ ban", "Đảng uỷ", "Tỉnh uỷ", "Thành uỷ", "Huyện uỷ"},
@@ -31,10 +32,12 @@ TITLES: list[str] = [
     "Ủy viên Trung ương Đảng", "Bí thư Trung ương Đảng", "Bí thư T.Ư Đảng", "Phó Chủ nhiệm Thường trực",
     "Phó Chủ nhiệm", "Chủ nhiệm", "Bộ trưởng", "Thứ trưởng Thường trực", "Thứ trưởng", "Phó Vụ trưởng phụ trách",
     "Phó Vụ trưởng", "Vụ trưởng", "Phó Tổng cục trưởng", "Tổng cục trưởng", "Phó Cục trưởng", "Cục trưởng",
-    "Phó Chánh Văn phòng", "Chánh Văn phòng", "Phó Chánh Thanh tra", "Chánh Thanh tra", "Phó Tổng Thanh tra",
+    "Phó Chánh Văn phòng Thường trực", "Phó Chánh Văn phòng", "Chánh Văn phòng", "Phó Chánh Thanh tra",
+    "Chánh Thanh tra", "Phó Tổng Thanh tra",
     "Tổng Thanh tra", "Phó Thống đốc", "Thống đốc", "Phó Tổng Giám đốc", "Tổng Giám đốc", "Phó Giám đốc",
     "Giám đốc", "Phó Trưởng ban Thường trực", "Phó Trưởng ban", "Trưởng ban", "Phó Trưởng phòng", "Trưởng phòng",
-    "Phó Chủ tịch Thường trực", "Phó Chủ tịch", "Chủ tịch", "Phó Bí thư Thường trực", "Phó Bí thư Chi bộ",
+    "Phó Chủ tịch Thường trực", "Phó Chủ tịch", "Chủ tịch", "Phó Bí thư Thường trực",
+    "Phó Bí thư Chi bộ", "Phó Tổng Tham mưu trưởng", "Tổng Tham mưu trưởng",
     "Phó Bí thư Đảng ủy", "Phó Bí thư", "Bí thư Chi bộ", "Bí thư Đảng ủy", "Bí thư Đảng bộ", "Bí thư",
     "Khối trưởng", "Khối phó", "Cụm trưởng", "Cụm phó", "Người phát ngôn", "Phó Viện trưởng", "Viện trưởng",
     "Phó Tổng Biên tập", "Tổng Biên tập", "Trợ lý", "Thư ký", "Phó Trưởng Đoàn", "Trưởng Đoàn", "Ủy viên",
@@ -52,7 +55,7 @@ TITLE_ALIASES: dict[str, str] = {
     "Ủy viên Ban Chấp hành TW Đảng": "Ủy viên Trung ương Đảng", "Ủy viên Trung ương": "Ủy viên Trung ương Đảng",
     "Ủy viên dự khuyết BCH Trung ương Đảng": "Ủy viên dự khuyết Trung ương Đảng",
     "Tỉnh uỷ viên": "Tỉnh ủy viên", "Thành uỷ viên": "Thành ủy viên",
-    "Phó Ban": "Phó Trưởng ban", "Trưởng Ban": "Trưởng ban",
+    "Phó Ban": "Phó Trưởng ban", "Trưởng Ban": "Trưởng ban", "Phó Bí thư chuyên trách": "Phó Bí thư",
 }
 TITLES += [t for t in TITLE_ALIASES if t not in TITLES]
 _TITLE_ALT = "|".join(re.escape(t).replace("Ủy", "(?:Ủy|Uỷ)") for t in sorted(set(TITLES), key=len, reverse=True))
@@ -91,7 +94,9 @@ do bởi hay hoặc rằng không chưa rất còn mới đều luôn cử giao 
     "chỉ đạo", "yêu cầu", "đánh giá", "khẳng định", "đồng thời", "nhân dịp", "vận động", "tập huấn", "sơ kết",
     "tổng kết", "tham gia", "nhiệm kỳ", "giai đoạn", "lần thứ", "trình bày", "giới thiệu", "cảm ơn", "hoan nghênh",
     "ghi nhận", "thông tin", "thảo luận", "bế mạc", "đề xuất", "kết luận", "trả lời", "tiếp thu", "gửi lời",
-    "phát động", "hưởng ứng", "giao ước", "sinh hoạt", "tin tưởng", "đón nhận"}
+    "phát động", "hưởng ứng", "giao ước", "sinh hoạt", "tin tưởng", "đón nhận", "hoàn thành", "tường thuật",
+    "đại diện", "bầu",
+    "đưa tin", "thông báo", "trực tuyến"}
 
 
 def is_cap(w: str) -> bool:

@@ -42,7 +42,13 @@ _LIST_INTRO = re.compile(r"\s+(?:là|gồm)\s+(?:các\s+)?(?:ông, bà|ông|bà|
 _MINISTRY_TITLES = ("bo-truong", "thu-truong", "thu-truong-thuong-truc")
 _HOME_TITLES = ("chu-nhiem", "pho-chu-nhiem", "pho-chu-nhiem-thuong-truc")
 #: Party titles that end in their committee's head word: the committee named there is the post's unit.
-_PARTY_TITLE = re.compile(r"(?i:(?:phó )?bí thư(?: thường trực)?) (Đảng ủy|Đảng uỷ|Đảng bộ|Chi bộ)$")
+_PARTY_TITLE = re.compile(r"(?i:(?:phó )?bí thư(?: thường trực| chuyên trách)?) (Đảng ủy|Đảng uỷ|Đảng bộ|Chi bộ)$")
+#: "được chỉ định giữ chức", "làm": more titles of the same person follow.
+_MORE_TITLES = r"\s+(?:được\s+(?:chỉ định|bầu|bổ nhiệm|phân công|giao|cử)\s+)?(?:giữ chức|làm)\s+"
+#: "Trưởng Đoàn ĐBQH tỉnh": the title has eaten the delegation's head word.
+_DELEGATION = re.compile(r"\s*(ĐBQH|đại biểu Quốc hội)((?:\s+(?:tỉnh|Tỉnh|thành phố|Thành phố)(?:\s+[A-ZĐ]\w*)*))?")
+#: Heads a title may end in ("Phó Chánh Văn phòng"): a sibling post's unit with that head is the unit.
+_TITLE_END_HEAD = re.compile(r"(?:Văn phòng|Thanh tra)$")
 #: "Tỉnh ủy viên": a member of the province's party committee.
 _COMMITTEE_MEMBER = {"tinh-uy-vien": "Tỉnh ủy", "thanh-uy-vien": "Thành ủy", "huyen-uy-vien": "Huyện ủy"}
 
@@ -140,12 +146,31 @@ class _Scanner:
             if tr and "Thường trực" not in title:
                 title, end = title + " Thường trực", tr.end()
             u = self.unit_at.get(self.skip(end))
+            dl = _DELEGATION.match(t, end) if fold(title) in ("truong doan", "pho truong doan") else None
+            if dl and u is None:
+                delegation = f"Đoàn {dl.group(1)}{(dl.group(2) or '').lower()}"
+                posts.append(Post(title, role_slug(title, delegation), delegation, former, concurrent, False, q,
+                                  dl.end()))
+                pos = dl.end()
+                sep = re.compile(r"\s*[-–,]\s*").match(t, pos)
+                if not sep or not TITLE_RE.match(t, sep.end()):
+                    break
+                pos = sep.end()
+                continue
             last = m.group(0).rsplit(" ", 1)[-1]
             if u is None and bare is None and fold(last) in ("ban", "phong") and end == m.end():
                 u = self.unit_at.get(m.end() - len(last))  # "Phó Trưởng ban Thi đua - Khen thưởng Trung ương"
+            if u is None and bare is None and end == m.end():
+                # "Tổng Thanh tra Chính phủ": a unit that begins inside the title and runs past it
+                u = next((v for v in self.units if q < v.start < m.end() < v.end and t[v.start - 1] == " "
+                          and fold(t[v.start:m.end()]) in ("thanh tra", "ban", "phong", "van phong")), None)
             unit = None
             if u is not None and bare is None:
                 unit, end = u.name, u.end
+                if fold(title).endswith("tong thanh tra") and unit == "Chính phủ":
+                    unit = "Thanh tra Chính phủ"  # "Tổng Thanh tra Chính phủ"
+                elif unit in ("Ban Chỉ đạo", "Ban Tổ chức", "Hội đồng", "Tổ công tác"):
+                    unit = self.recent(unit, q) or unit  # "làm Trưởng Ban Chỉ đạo": the one just named
             elif bare is not None:
                 unit = self.recent(bare, q)
             if after_name and self.name(end) is not None and re.match(r" +\S", t[end:end + 2]):
@@ -158,7 +183,7 @@ class _Scanner:
                 posts.append(Post(title, role_slug(title, u2.name), u2.name, former, concurrent, False, q, u2.end))
                 end = u2.end
             pos = end
-            sep = re.compile(r"\s*[-–,]\s*|\s+(?=kiêm\s)|\s+giữ chức\s+").match(t, pos)
+            sep = re.compile(r"\s*[-–,]\s*|\s+(?=kiêm\s)|" + _MORE_TITLES).match(t, pos)
             if not sep:
                 break
             nxt = sep.end()
@@ -208,6 +233,15 @@ class _Scanner:
         for p in posts:
             if p.unit is not None:
                 continue
+            he = _TITLE_END_HEAD.search(p.title)
+            if he is not None:
+                # "Phó Chánh Văn phòng - Chủ tịch Công đoàn Văn phòng X": the office is X's
+                sib = next((q.unit for q in posts if q.unit and q is not p and q.unit.split(" ", 2)[-1].startswith(
+                    he.group(0)) and q.unit.startswith("Công đoàn ")), None)
+                if sib is not None:
+                    p.unit, p.implied = sib.split(" ", 2)[-1], False
+                    p.role = role_slug(p.title, p.unit)
+                    continue
             if p.role in ("thu-tuong", "pho-thu-tuong", "pho-thu-tuong-thuong-truc"):
                 p.unit = "Chính phủ"
             elif p.role in _CENTRAL_COMMITTEE:
@@ -248,7 +282,8 @@ def find_persons(text: str, units: list[UnitMention], home: str | None = None) -
         posts, end = sc.chain(start)
         if not posts:
             continue
-        is_list = bool(re.search(r"(?:các|Các|\d+)\s+$", text[max(0, start - 5):start]))
+        is_list = bool(re.search(r"(?:các|Các|\d+)\s+(?:(?:đồng chí|ông, bà|ông|bà)\s+)?$",
+                                 text[max(0, start - 16):start])) or text[sc.skip(end):sc.skip(end) + 1] == ":"
         intro = _LIST_INTRO.match(text, end)  # "5 Phó Chủ nhiệm VPCP là các ông, bà: A, B và C"
         if intro:
             is_list, end = True, intro.end() - 1
@@ -307,7 +342,7 @@ def find_persons(text: str, units: list[UnitMention], home: str | None = None) -
         a, b = nm
         hon = HONORIFIC_RE.search(text[max(0, a - 20):a])
         first = text[a:b].split()[0]
-        sep = re.compile(r"\s*(?:,|-|–|\()\s*|\s+(?:giữ chức|làm|là)\s+(?=\S)").match(text, b)
+        sep = re.compile(r"\s*(?:,|-|–|\()\s*|" + _MORE_TITLES + r"|\s+là\s+(?=\S)").match(text, b)
         posts, e = ([], b)
         if sep:
             posts, e = sc.chain(sep.end(), after_name=True)

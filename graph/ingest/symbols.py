@@ -43,7 +43,10 @@ PARTY_TYPES: dict[str, str] = {"NQ": "nghi-quyet-cua-dang", "CT": "chi-thi-cua-d
 #: Types written in words in the news (longest first when matching), -> type slug.
 TYPE_WORDS: dict[str, str] = {name: s for s, name in DOC_TYPES.values()}
 TYPE_WORDS.update({"Công văn": "cong-van", "Luật": "luat", "Thông báo kết luận": "thong-bao",
-                   "Quy định": "quy-dinh", "Thông tri": "thong-tri"})
+                   "Quy định": "quy-dinh", "Thông tri": "thong-tri", "Sắc lệnh": "sac-lenh"})
+#: A type word whose issuer ("của Ban Chấp hành Trung ương Đảng") is a Party body takes the Party type.
+PARTY_TYPE_OF: dict[str, str] = {"nghi-quyet": "nghi-quyet-cua-dang", "chi-thi": "chi-thi-cua-dang",
+                                 "quy-dinh": "quy-dinh-cua-dang", "thong-tri": "thong-tri"}
 NORMATIVE_TYPES = frozenset({"NĐ", "TT", "TTLT", "VBHN", "L", "PL"})
 PARTY_ISSUERS = frozenset({"TW", "VPTW", "BCSĐCP", "TU", "ĐU", "BTGTW", "BTCTW", "BDVTW", "BCĐ", "HU", "ĐUK",
                            "ĐUCA", "QUTW", "BBT", "BCT-TW", "ĐĐ"})

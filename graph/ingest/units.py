@@ -24,7 +24,14 @@ _PLACE = {"tỉnh", "thành", "phố", "huyện", "quận", "xã", "phường", 
 #: The level word that ends a provincial body's short name: "UBND tỉnh", "Ủy ban bầu cử tỉnh".
 _LEVEL = re.compile(r"(?:tỉnh|Tỉnh|thành phố|huyện|quận|thị xã|xã|phường)(?![\w])")
 #: Lower-case words that may open a name right after its head ("Ban quản lý ...", "Cục thống kê").
-_LOWER_OPENING = re.compile(r"(?:quản lý|điều phối|thống kê|bầu cử|tư vấn|chỉ huy|đại diện|chỉ đạo)(?!\w)")
+_LOWER_OPENING = re.compile(r"(?:quản lý|điều phối|thống kê|bầu cử|tư vấn|chỉ huy|đại diện|chỉ đạo|truyền hình|"
+                            r"tiếng nói|phát thanh|viên chức)(?!\w)")
+#: Capitalised words that open the next clause, not a name's next word: an occasion ("Đảng bộ Văn phòng UBND tỉnh
+#: Đại hội lần thứ VIII"), a time of day ("... Trung ương\nSáng 16/8" in a headline joined to the lead).
+_OCCASION = re.compile(r"(?:Đại hội|Hội nghị|Hội thảo|Lễ|Phiên họp|Kỳ họp)(?!\w)")
+_TIME_START = re.compile(r"(?:Sáng|Chiều|Tối|Trưa|Ngày|Hôm nay|Sáng nay|Chiều nay)\s*(?:ngày\s*)?[(]?\d")
+#: Heads whose names take an occasion: "Ban Chỉ đạo Đại hội đại biểu ... lần thứ II", "Ban Tổ chức Hội nghị".
+_OCCASION_HEADS = ("Ban Chỉ đạo", "Ban chỉ đạo", "Ban", "Tiểu ban", "Tổ công tác")
 #: Heads that are whole names alone ("Phó Bí thư Tỉnh ủy").
 _BARE_HEADS = ("Tỉnh ủy", "Thành ủy", "Huyện ủy", "Tỉnh uỷ", "Thành uỷ", "Huyện uỷ")
 #: Bodies of a body, written before it: "Văn phòng UBND tỉnh", "Ban Thường vụ Tỉnh ủy", "Thường trực HĐND".
@@ -74,6 +81,7 @@ def _canon(name: str) -> str:
     if m:
         return f"{m.group(1).capitalize()} thi đua {m.group(2)}"
     name = re.sub(r"^Ban chỉ đạo\b", "Ban Chỉ đạo", name)
+    name = re.sub(r"Thi đua, [Kk]hen thưởng", "Thi đua - Khen thưởng", name)
     return re.sub(r"^Uỷ", "Ủy", name)
 
 
@@ -81,6 +89,7 @@ def _extend(text: str, pos: int, limit: int, head: str) -> int:
     """The end of a name whose head ends at ``pos``."""
     toks = [(m.group(0), m.start() + pos, m.end() + pos) for m in _TOKEN.finditer(text[pos:limit])]
     end, i, lower_run, n, caps_after_place = pos, 0, 0, 0, -99
+    no_lower = False  # after an abbreviation ("Bộ GTVT") the name takes no lower-case word
     numbered = head.lower() in ("khối thi đua", "cụm thi đua", "phòng", "khối", "cụm", "ban chỉ đạo")
     if head.lower() in ("khối thi đua", "cụm thi đua") and toks and toks[0][0] == "các":
         me = _members_name(toks)
@@ -91,7 +100,8 @@ def _extend(text: str, pos: int, limit: int, head: str) -> int:
         nxt = toks[i + 1][0] if i + 1 < len(toks) else ""
         if n == 0:
             lv = _LEVEL.match(text, s)
-            if lv and not is_cap(text[lv.end() + 1: lv.end() + 2]) and head not in ("Bộ", "Ban", "Văn phòng"):
+            if lv and (not is_cap(text[lv.end() + 1: lv.end() + 2]) or _OCCASION.match(text, lv.end() + 1)
+                       or _TIME_START.match(text, lv.end() + 1)) and head not in ("Bộ", "Ban", "Văn phòng"):
                 return lv.end()  # "UBND tỉnh", "HĐND huyện": the body of the province the article is about
             if w in ("Bộ", "Sở") and not is_cap(nxt) and head in ("Văn phòng", "Thanh tra", "Ban Tuyên giáo",
                                                                    "Ban Tổ chức", "Ban Kiểm tra", "Ban"):
@@ -118,14 +128,27 @@ def _extend(text: str, pos: int, limit: int, head: str) -> int:
             if open_head and w.islower() and w.isalpha() and w not in STOP_WORDS and f"{w} {nxt}" not in STOP_WORDS:
                 end, n, i, lower_run = e, 1, i + 1, 1
                 continue
-            if not (is_cap(w) or _ROMAN.match(w)) or HEADS_RE.match(text, s) or TITLE_START_RE.match(text, s):
+            if w == "khối" and numbered and nxt.isdigit():
+                end, i, n = toks[i + 1][2], i + 2, 1
+                break  # "Cụm thi đua khối 33"
+            if not (is_cap(w) or _ROMAN.match(w)) or HEADS_RE.match(text, s) or TITLE_START_RE.match(text, s) \
+                    or _TIME_START.match(text, s) or (_OCCASION.match(text, s) and head not in _OCCASION_HEADS):
                 return pos
+            no_lower = bool(re.fullmatch(r"[A-ZĐ][A-ZĐ&]+\d*", w)) and head in ("Bộ", "Sở", "Cục", "Tổng cục")
             end, n, i = e, 1, i + 1
             caps_after_place += 1
             continue
         if _ROMAN.match(w) and n == 1:
             end, i = e, i + 1
             continue
+        if is_cap(w) and (_TIME_START.match(text, s) or (_OCCASION.match(text, s) and head not in _OCCASION_HEADS)):
+            break
+        if re.fullmatch(r"(?i:covid|sars)", w) and re.match(r"\s*-\s*\d+", text[e:]):
+            dash = re.match(r"\s*-\s*\d+", text[e:])
+            end, n, lower_run = e + (dash.end() if dash else 0), n + 1, 0
+            while i < len(toks) and toks[i][1] < end:
+                i += 1
+            continue  # "Ban Chỉ đạo Quốc gia phòng, chống dịch COVID-19"
         if is_cap(w):
             if HEADS_RE.match(text, s) or TITLE_START_RE.match(text, s) or (
                     (lower_run or caps_after_place >= 2 or n >= 2) and is_name_start(toks, i)
@@ -136,7 +159,8 @@ def _extend(text: str, pos: int, limit: int, head: str) -> int:
                 break  # a trailing abbreviation names the parent
             end, lower_run, n, i = e, 0, n + 1, i + 1
             continue
-        if w == "," and nxt == "chống" and toks[i - 1][0] == "phòng":
+        if w == "," and ((nxt == "chống" and toks[i - 1][0] == "phòng")
+                         or (nxt.lower() == "khen" and toks[i - 1][0] == "đua")):
             i += 1  # "Ban Chỉ đạo Quốc gia phòng, chống dịch COVID-19"
             continue
         if w in ("-", "–") and i + 1 < len(toks) and (is_cap(nxt) or (
@@ -145,6 +169,11 @@ def _extend(text: str, pos: int, limit: int, head: str) -> int:
             i += 1
             continue
         if w.islower() and w.isalpha():
+            if no_lower:
+                break
+            if w == "mới" and i >= 2 and f"{toks[i - 2][0]} {toks[i - 1][0]}".lower() == "nông thôn":
+                end, n, i = e, n + 1, i + 1
+                continue  # "Văn phòng Điều phối Nông thôn mới"
             if w in _PLACE and i + 1 < len(toks) and (is_cap(nxt) or nxt in _PLACE):
                 i, caps_after_place = i + 1, 0
                 continue
@@ -231,6 +260,9 @@ def find_units(text: str, gaz: Gazetteer) -> list[UnitMention]:
                 head in ("UBND", "HĐND", "Đoàn ĐBQH") and re.match(r"\s*(?:[,.;:)]|và\s)", text[e:e + 5])):
             continue
         e = _comma_join(text, e, limit)
+        if head in _OCCASION_HEADS and _OCCASION.search(text, m.end(), e):
+            more = re.compile(r"[^,.;:()\n]{0,80}?\blần thứ (?:[IVXL]+|\d+)(?!\w)").match(text, e)
+            e = more.end() if more else e  # "Ban Chỉ đạo Đại hội đại biểu toàn quốc các dân tộc ... lần thứ II"
         name = _canon(text[s:e])
         found = [f for f in gaz.lookup(name) if f.top_level]
         cands.append(UnitMention(s, e, found[0].name if found else name, HEAD_TYPES.get(head.replace("Uỷ", "Ủy")),
@@ -257,6 +289,8 @@ def find_units(text: str, gaz: Gazetteer) -> list[UnitMention]:
     out.sort(key=lambda u: u.start)
     out = _party(text, out)
     out = _prefixed(text, out)
+    out = _party(text, out)  # "Đảng bộ Văn phòng UBND tỉnh": a cell of a prefixed body
+    out = _union(text, out)
     for u in out:
         u.level = level_of(u.name, u.entry)
     _parents(text, out, gaz)
@@ -272,8 +306,15 @@ def _line_end(text: str, s: int) -> int:
 def _party(text: str, units: list[UnitMention]) -> list[UnitMention]:
     """Party cells: "Chi bộ <unit>", and "Chi bộ các Vụ: <unit>, <unit>" expanded."""
     out = list(units)
+    for m in re.finditer(r"(Đảng (?:ủy|uỷ|bộ)) ([Kk]hối (?:các )?[Cc]ơ quan(?: và [Dd]oanh nghiệp| Đảng)?"
+                         r"(?: (?:tỉnh|thành phố|Trung ương)(?: [A-ZĐ]\w*)*)?)(?!\w)", text):
+        head = "Đảng ủy" if m.group(1) != "Đảng bộ" else "Đảng bộ"  # "Đảng ủy khối các Cơ quan tỉnh"
+        out = [u for u in out if not (m.start() <= u.start < m.end())]
+        out.append(UnitMention(m.start(), m.end(), f"{head} {m.group(2)}", "dang-bo"))
     for m in re.finditer(r"(Chi bộ|Đảng bộ|Đảng (?:ủy|uỷ))\s+(các\s+\w+\s*:?\s*)?", text):
         head = "Đảng ủy" if m.group(1).startswith("Đảng u") or m.group(1).startswith("Đảng ủ") else m.group(1)
+        if any(u.start == m.start() and u.name.startswith(head) for u in units):
+            continue
         following = [u for u in units if u.start >= m.end()]
         bare = re.compile(r"(Bộ|Sở)(?![\w ]*[A-ZĐ])").match(text, m.end()) if not m.group(2) else None
         if bare and (not following or following[0].start != m.end()):
@@ -321,6 +362,19 @@ def _prefixed(text: str, units: list[UnitMention]) -> list[UnitMention]:
         head = m.group(0).strip()
         out.append(UnitMention(m.start(), end, f"{head} {name}", HEAD_TYPES.get(head.split()[0]), u.name, True,
                                level=3))
+    out.sort(key=lambda x: (x.start, -(x.end - x.start)))
+    return out
+
+
+def _union(text: str, units: list[UnitMention]) -> list[UnitMention]:
+    """"Công đoàn Văn phòng UBND tỉnh": the trade union of the unit named after it (the unit is named too)."""
+    out = list(units)
+    for m in re.finditer(r"Công đoàn\s+", text):
+        t = next((u for u in units if u.start == m.end()), None)
+        if t is None or any(u.start == m.start() for u in units):
+            continue
+        out.append(UnitMention(m.start(), t.end, f"Công đoàn {t.name}", None, None, False, None,
+                               attached_to=t.name))
     out.sort(key=lambda x: (x.start, -(x.end - x.start)))
     return out
 
