@@ -8,10 +8,11 @@ so nothing here watches the clock.
 Frame: 4 bytes big-endian length, then that many bytes of JSON; an answer's JSON may announce ``size``
 bytes of payload that follow it, or a ``path`` of a spill file holding them.
 
-Row cap without per-row Python: a SELECT is serialised by Oxigraph as TSV (one line per row: TSV escapes
-line breaks in terms) into a writer that stops the serialisation, and so the evaluation, once it holds
-``max_rows + 1`` rows; the TSV is cut at ``max_rows`` and, when another format was asked for, parsed and
-serialised again by Oxigraph.  CONSTRUCT and DESCRIBE go the same way through N-Triples.
+Row cap without per-row Python: a SELECT is serialised by Oxigraph as SPARQL XML results (lossless, and
+``<`` in values is escaped, so every row starts with exactly one ``<result>``) into a writer that stops the
+serialisation, and so the evaluation, once it holds ``max_rows + 1`` rows; the XML is cut at ``max_rows``
+and, when another format was asked for, parsed and serialised again by Oxigraph.  TSV is cut by lines
+directly (TSV escapes line breaks); CONSTRUCT and DESCRIBE go the same way through N-Triples.
 """
 
 from __future__ import annotations
@@ -31,45 +32,48 @@ INLINE_MAX = 1 << 20  # larger answers go through a spill file
 
 
 class RowCap(io.RawIOBase):
-    """A binary sink that stops the serialisation once it holds ``lines`` complete lines."""
+    """A binary sink that stops the serialisation once it holds ``limit`` occurrences of ``marker``."""
 
     class Full(Exception):
         pass
 
-    def __init__(self, lines: int) -> None:
+    def __init__(self, marker: bytes, limit: int) -> None:
         self.buf = bytearray()
-        self.lines = lines
+        self.marker = marker
+        self.limit = limit
         self.seen = 0
+        self._scanned = 0
 
     def writable(self) -> bool:
         return True
 
     def write(self, b: Any) -> int:
-        data = bytes(b)
-        self.buf += data
-        self.seen += data.count(b"\n")
-        if self.seen >= self.lines:
+        self.buf += bytes(b)
+        start = max(0, self._scanned - len(self.marker) + 1)
+        self.seen += self.buf.count(self.marker, start)
+        self._scanned = len(self.buf)
+        if self.seen >= self.limit:
             raise RowCap.Full
-        return len(data)
+        return len(b)
 
 
-def _cut(buf: bytearray, lines: int) -> tuple[bytes, bool]:
-    """The first ``lines`` lines of ``buf`` and whether more followed."""
-    pos = -1
-    for _ in range(lines):
-        pos = buf.find(b"\n", pos + 1)
-        if pos < 0:
-            return bytes(buf), False
-    return bytes(buf[: pos + 1]), len(buf) > pos + 1
-
-
-def _capped(result: Any, fmt: Any, header_lines: int, max_rows: int) -> tuple[bytes, bool]:
-    sink = RowCap(header_lines + max_rows + 1)
+def _capped(result: Any, fmt: Any, marker: bytes, header: int, max_rows: int) -> tuple[bytes, bool]:
+    """Serialise ``result`` as ``fmt`` up to ``max_rows`` rows (each row holds ``marker`` once, the header
+    ``header`` times); stop the evaluation at the row after.  Returns (bytes up to the cut, truncated).
+    """
+    sink = RowCap(marker, header + max_rows + 1)
     try:
         result.serialize(sink, fmt)
     except RowCap.Full:
         pass
-    return _cut(sink.buf, header_lines + max_rows)
+    buf = sink.buf
+    if sink.seen <= header + max_rows:
+        return bytes(buf), False
+    ends_rows = marker == b"\n"  # a line ends its row; "<result>" starts one
+    pos = -1
+    for _ in range(header + max_rows + (0 if ends_rows else 1)):
+        pos = buf.find(marker, pos + 1)
+    return bytes(buf[: pos + 1] if ends_rows else buf[:pos]), True
 
 
 def run(store: Any, job: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
@@ -86,13 +90,19 @@ def run(store: Any, job: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
         fmt = getattr(ox.QueryResultsFormat, job["results_format"])
         return {"kind": "boolean", "truncated": False}, result.serialize(format=fmt) or b""
     if isinstance(result, ox.QuerySolutions):
-        tsv, truncated = _capped(result, ox.QueryResultsFormat.TSV, 1, max_rows)
-        if job["results_format"] == "TSV":
+        if job["results_format"] == "TSV":  # one row per line: cut and send as it is
+            tsv, truncated = _capped(result, ox.QueryResultsFormat.TSV, b"\n", 1, max_rows)
             return {"kind": "solutions", "truncated": truncated}, tsv
+        # XML is lossless and escapes "<" in values, so each row starts with exactly one "<result>".
+        xml, truncated = _capped(result, ox.QueryResultsFormat.XML, b"<result>", 0, max_rows)
+        if truncated:
+            xml += b"</results></sparql>"
+        elif job["results_format"] == "XML":
+            return {"kind": "solutions", "truncated": False}, xml
         fmt = getattr(ox.QueryResultsFormat, job["results_format"])
-        parsed = ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV)
+        parsed = ox.parse_query_results(xml, ox.QueryResultsFormat.XML)
         return {"kind": "solutions", "truncated": truncated}, parsed.serialize(format=fmt) or b""
-    nt, truncated = _capped(result, ox.RdfFormat.N_TRIPLES, 0, max_rows)
+    nt, truncated = _capped(result, ox.RdfFormat.N_TRIPLES, b"\n", 0, max_rows)
     if job["rdf_format"] == "N_TRIPLES":
         return {"kind": "graph", "truncated": truncated}, nt
     fmt = getattr(ox.RdfFormat, job["rdf_format"])
