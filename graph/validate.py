@@ -23,13 +23,15 @@ from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 from graph.formats import rdf_format_for_path
-from graph.namespaces import ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH
+from graph.namespaces import BASE, ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH
 from graph.seed import ontology_files, shapes_files
 from graph.store.base import Store
 
 _RDFLIB_FORMATS = {"turtle": "turtle", "trig": "trig", "ntriples": "nt", "nquads": "nquads", "jsonld": "json-ld",
                    "rdfxml": "xml"}
 _SEVERITY: dict[URIRef, str] = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+#: The write path's audit graph (graph.diffs.CHANGES_GRAPH): records of changes, never validated as data.
+CHANGES_GRAPH = URIRef(f"{BASE}/graph/changes")
 
 
 @dataclass(frozen=True)
@@ -192,7 +194,7 @@ def _graphs_of(data: Graph | Dataset) -> list[tuple[str | None, Graph]]:
     parts: list[tuple[str | None, Graph]] = []
     for ctx in data.graphs():
         name = ctx.identifier
-        if name == SHAPES_GRAPH or len(ctx) == 0:
+        if name in (SHAPES_GRAPH, CHANGES_GRAPH) or len(ctx) == 0:
             continue
         g = Graph()
         for t in ctx:
@@ -215,10 +217,24 @@ def validate_graph(data: Graph | Dataset, lang: str = "vi", ont_graph: Graph | N
 
 
 def validate_store(store: Store, lang: str = "vi", ont_graph: Graph | None = None) -> ValidationReport:
-    """Validate every data graph of ``store`` (not the shapes graph), each on its own, with the ontology mixed in.
+    """Validate every data graph of ``store`` (not the shapes graph nor the audit graph), each on its own, with the
+    ontology mixed in.
 
-    The ontology is the store's ontology graph when it has one, else the checkout's ``ontology/*.ttl``.
+    The ontology is the store's ontology graph when it has one, else the checkout's ``ontology/*.ttl``.  With the
+    store's own ontology and shapes graphs, the compiled engine (:mod:`graph.shacl`) does it on the store, with
+    the same results as pySHACL (``tests/test_shacl_graphs.py``); otherwise pySHACL does
+    (:func:`validate_store_pyshacl`).
     """
+    if ont_graph is None and store.ask(f"ASK {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}") and store.ask(
+            f"ASK {{ GRAPH <{SHAPES_GRAPH}> {{ ?s ?p ?o }} }}"):
+        from graph.shacl import validate_store as compiled
+
+        return compiled(store, lang=lang)
+    return validate_store_pyshacl(store, lang, ont_graph)
+
+
+def validate_store_pyshacl(store: Store, lang: str = "vi", ont_graph: Graph | None = None) -> ValidationReport:
+    """:func:`validate_store` with pySHACL on a copy of the store in memory (the shapes of the checkout)."""
     buf = io.BytesIO()
     store.dump(buf, format="nquads")
     ds = Dataset()
