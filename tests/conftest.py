@@ -59,11 +59,44 @@ def seed_article(shared_dir: Path) -> Path:
     return p
 
 
+# Backends.  A test module that sets ``BACKENDS = ("embedded", "remote")`` runs each test that uses the
+# ``backend`` fixture (directly or through ``live_server``, ``remote_engine``, ``viewer_store``, ...) once per
+# backend: "remote" is the session's Virtuoso (tests/remote_fixtures.py), which under CI=true must be there.
+# A test of the embedded store alone in such a module carries ``@pytest.mark.embedded_only("why")``.
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" not in metafunc.fixturenames:
+        return
+    backends = tuple(getattr(metafunc.module, "BACKENDS", ()))
+    if not backends:
+        return
+    if metafunc.definition.get_closest_marker("embedded_only") is not None:
+        backends = tuple(b for b in backends if b == "embedded")
+    metafunc.parametrize("backend", backends, indirect=True, scope="module")
+
+
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """The real server (``govkg serve`` on gunicorn) on 127.0.0.1, seeded from the checkout, one per module.
+def backend(request: pytest.FixtureRequest) -> str:
+    """``embedded`` or ``remote``: the backend this module's servers and stores run on (see above)."""
+    return str(getattr(request, "param", "embedded"))
+
+
+@pytest.fixture(scope="module")
+def remote_engine(request: pytest.FixtureRequest, backend: str) -> dict[str, str] | None:
+    """The remote engine's settings (the session's Virtuoso) when ``backend`` is remote, else ``None``."""
+    if backend != "remote":
+        return None
+    return dict(request.getfixturevalue("virtuoso"))
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory, remote_engine: dict[str, str] | None
+                ) -> Iterator[LiveServer]:
+    """The real server (``govkg serve`` on gunicorn) on 127.0.0.1, seeded from the checkout, one per module
+    (and per backend, in a module with ``BACKENDS``).
 
     For other settings or an empty store, use ``tests.http_server.live_server(path, seed=..., env=...)``.
     """
-    with start_live_server(tmp_path_factory.mktemp("live") / "store", seed=True) as srv:
+    with start_live_server(tmp_path_factory.mktemp("live") / "store", seed=True, remote=remote_engine) as srv:
         yield srv

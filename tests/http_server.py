@@ -6,6 +6,9 @@
 
 ``env`` keys are setting names (``QUERY_TIMEOUT_S``) or full variables (``GOVKG_QUERY_TIMEOUT_S``).  The
 ``live_server`` fixture in ``tests/conftest.py`` gives a seeded server per test module.
+
+``remote=`` (the ``virtuoso`` fixture's settings) serves a remote engine instead (``GOVKG_BACKEND=remote``):
+every user graph there is cleared first, so that the server seeds it as it would an empty store on disk.
 """
 
 from __future__ import annotations
@@ -68,11 +71,12 @@ def _env(extra: dict[str, str] | None) -> dict[str, str]:
 
 @contextmanager
 def live_server(store: Path, *, seed: bool = True, env: dict[str, str] | None = None,
-                startup_timeout: float = 120.0) -> Iterator[LiveServer]:
-    """The real server on a free port of 127.0.0.1 against the store directory ``store``; stopped afterwards."""
+                startup_timeout: float = 120.0, remote: dict[str, str] | None = None) -> Iterator[LiveServer]:
+    """The real server on a free port of 127.0.0.1 against the store directory ``store`` (or, with ``remote``,
+    the emptied remote engine of those settings; ``store`` then holds only the tokens); stopped afterwards."""
     store = Path(store)
     store.parent.mkdir(parents=True, exist_ok=True)
-    full_env = _env(env)
+    full_env = _env({**_remote_env(remote), **(env or {})})
     port = free_port()
     log = store.parent / f"{store.name}.server.log"
     cmd = [*GOVKG, "serve", "--host", "127.0.0.1", "--port", str(port), "--store", str(store)]
@@ -87,6 +91,20 @@ def live_server(store: Path, *, seed: bool = True, env: dict[str, str] | None = 
         yield srv
     finally:
         _stop(proc)
+
+
+def _remote_env(remote: dict[str, str] | None) -> dict[str, str]:
+    """The ``GOVKG_*`` settings of a remote engine, after emptying it (every user graph cleared)."""
+    if remote is None:
+        return {}
+    from tests.remote_fixtures import open_remote
+
+    engine = open_remote(remote)
+    try:
+        engine.update("CLEAR ALL")
+    finally:
+        engine.close()
+    return {k: v for k, v in remote.items() if k.startswith("GOVKG_")}
 
 
 def _wait_ready(srv: LiveServer, timeout: float) -> None:

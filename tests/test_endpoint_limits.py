@@ -16,13 +16,14 @@ TIMEOUT_S = 2
 MAX_ROWS = 50
 RUNAWAY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } ORDER BY ?a ?d ?g ?j"
 PATH_BOMB = "SELECT (COUNT(*) AS ?n) WHERE { ?s (<urn:p>|!<urn:p>)* ?o . ?x (<urn:p>|!<urn:p>)* ?y }"
+BACKENDS = ("embedded", "remote")  # tests/conftest.py; the remote engine's own limit: tests/test_endpoint_remote.py
 
 
 @pytest.fixture(scope="module")
-def srv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def srv(tmp_path_factory: pytest.TempPathFactory, remote_engine: dict[str, str] | None) -> Iterator[LiveServer]:
     env = {"QUERY_TIMEOUT_S": str(TIMEOUT_S), "MAX_ROWS": str(MAX_ROWS), "CLIENT_CONCURRENCY": "1",
            "QUERY_WORKERS": "2", "MAX_NESTING": "64"}
-    with live_server(tmp_path_factory.mktemp("limits") / "store", seed=True, env=env) as s:
+    with live_server(tmp_path_factory.mktemp("limits") / "store", seed=True, env=env, remote=remote_engine) as s:
         yield s
 
 
@@ -74,6 +75,7 @@ def test_construct_is_capped_too(srv: LiveServer) -> None:
     assert len(r.text.strip().splitlines()) == MAX_ROWS
 
 
+@pytest.mark.embedded_only("the query worker processes are the embedded store's")
 @pytest.mark.parametrize("query", [RUNAWAY, PATH_BOMB])
 def test_a_runaway_query_is_stopped_while_others_are_served(srv: LiveServer, query: str) -> None:
     before = worker_pids(srv)

@@ -11,6 +11,8 @@ import requests
 
 from tests.http_server import LiveServer
 
+BACKENDS = ("embedded", "remote")  # every test here runs on both (tests/conftest.py)
+
 
 class Canary:
     def __init__(self) -> None:

@@ -16,9 +16,12 @@ NT_B = b'<http://example.org/b> <http://example.org/n> "2" .'
 NT_C = b'<http://example.org/c> <http://example.org/n> "3" .'
 
 
+BACKENDS = ("embedded", "remote")  # every test here runs on both (tests/conftest.py)
+
+
 @pytest.fixture(scope="module")
-def srv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    with live_server(tmp_path_factory.mktemp("writes") / "store", seed=False) as s:
+def srv(tmp_path_factory: pytest.TempPathFactory, remote_engine: dict[str, str] | None) -> Iterator[LiveServer]:
+    with live_server(tmp_path_factory.mktemp("writes") / "store", seed=False, remote=remote_engine) as s:
         yield s
 
 

@@ -12,6 +12,8 @@ from graph.store import Store, forget
 from graph.viewcache import invalidate
 from tests.viewer_data import DANANG, KHANHHOA, PERSON, VPCP, load_viewer_graph
 
+BACKENDS = ("embedded", "remote")  # every test on the viewer's graph runs on both (tests/conftest.py)
+
 
 def iris(store: Store, q: str, **kw: object) -> list[str]:
     return [h.iri for h in search(store, q, **kw)]  # type: ignore[arg-type]

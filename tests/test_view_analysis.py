@@ -6,6 +6,8 @@ from graph.analysis import connect, entity_graph, rankings
 from graph.store import Store
 from tests.viewer_data import BLOCK, DANANG, DOC, OLD_HEAD, PERSON, VPCP, VU
 
+BACKENDS = ("embedded", "remote")  # every test on the viewer's graph runs on both (tests/conftest.py)
+
 
 def test_path_from_person_to_block_told_in_vietnamese(viewer_store: Store) -> None:
     r = connect(viewer_store, PERSON, BLOCK, "vi")

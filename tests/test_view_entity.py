@@ -10,6 +10,8 @@ from graph.entity import entity_rdf, entity_view, iri_for_path
 from graph.store import Store
 from tests.viewer_data import BLOCK, DOC, EVENT, EVIL, OLD_HEAD, PERSON, PLAN, SRC, SRC2, VPCP, VU, VU_I
 
+BACKENDS = ("embedded", "remote")  # every test on the viewer's graph runs on both (tests/conftest.py)
+
 
 def section(view: dict[str, Any], key: str) -> list[dict[str, Any]]:
     found = [s["facts"] for s in view["sections"] if s["key"] == key]

@@ -9,6 +9,8 @@ from graph.home import examples, home
 from graph.store import Store
 from tests.viewer_data import DANANG, PERSON, SRC, VPCP, VU
 
+BACKENDS = ("embedded", "remote")  # every test on the viewer's graph runs on both (tests/conftest.py)
+
 
 def test_counts_by_kind(viewer_store: Store) -> None:
     c = home(viewer_store)["counts"]

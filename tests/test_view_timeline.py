@@ -11,6 +11,8 @@ from graph.store import Store
 from graph.timeline import Filters, events
 from tests.viewer_data import BLOCK, EVENT, OLD_HEAD, PERSON, VPCP
 
+BACKENDS = ("embedded", "remote")  # every test on the viewer's graph runs on both (tests/conftest.py)
+
 EVENT_2019 = "https://w3id.org/govkg/id/event/2019-05-02-hoi-nghi-van-phong-chinh-phu"
 HOI_NGHI = "https://w3id.org/govkg/id/concept/event-type/hoi-nghi"
 

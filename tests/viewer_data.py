@@ -183,20 +183,42 @@ def load_viewer_graph(path: Path) -> Store:
     return st
 
 
-@pytest.fixture(scope="session")
-def viewer_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    """A store on disk with :data:`TRIG`, shared by the tests that only read."""
-    st = load_viewer_graph(tmp_path_factory.mktemp("viewer") / "store")
-    yield st
-    forget(st)
+@pytest.fixture(scope="module")
+def viewer_store(tmp_path_factory: pytest.TempPathFactory, remote_engine: dict[str, str] | None) -> Iterator[Store]:
+    """A store with :data:`TRIG`, shared by a module's tests that only read: on disk, or (in a module with
+    ``BACKENDS``, see tests/conftest.py) the session's Virtuoso, emptied first."""
+    if remote_engine is None:
+        st = load_viewer_graph(tmp_path_factory.mktemp("viewer") / "store")
+        yield st
+        forget(st)
+        return
+    from graph.viewcache import invalidate
+    from tests.remote_fixtures import open_remote
+
+    remote = open_remote(remote_engine)
+    remote.update("CLEAR ALL")
+    remote.load(TRIG.encode("utf-8"), format="trig")
+    remote.settings = remote_engine  # type: ignore[attr-defined]  # for viewer_url's app
+    invalidate(remote)
+    yield remote
+    remote.close()
+
+
+def app_settings(store: Store) -> dict[str, str]:
+    """The app settings that reach ``store``: its directory, or the remote engine it was opened on."""
+    remote: dict[str, str] | None = getattr(store, "settings", None)
+    if remote is None:
+        return {"STORE": str(store.path)}  # type: ignore[attr-defined]
+    return {k.removeprefix("GOVKG_"): v for k, v in remote.items() if k.startswith("GOVKG_")}
 
 
 @contextmanager
-def serving(store_path: Path) -> Iterator[str]:
-    """The app on the store at ``store_path``, over real HTTP on 127.0.0.1 (a free port), in a thread."""
+def serving(store_path: Path, settings: dict[str, str] | None = None) -> Iterator[str]:
+    """The app on the store at ``store_path`` (or of ``settings``), over real HTTP on 127.0.0.1 (a free port),
+    in a thread."""
     from webui.app import create_app
 
-    server = make_server("127.0.0.1", 0, create_app({"STORE": str(store_path)}), threaded=True)
+    server = make_server("127.0.0.1", 0, create_app(settings or {"STORE": str(store_path)}), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -205,8 +227,10 @@ def serving(store_path: Path) -> Iterator[str]:
         server.shutdown()
 
 
-@pytest.fixture(scope="session")
-def viewer_url(viewer_store: Store) -> Iterator[str]:
+@pytest.fixture(scope="module")
+def viewer_url(viewer_store: Store, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app on :func:`viewer_store`, served over real HTTP."""
-    with serving(viewer_store.path) as url:  # type: ignore[attr-defined]
+    settings = app_settings(viewer_store)
+    settings.setdefault("STORE", str(tmp_path_factory.mktemp("viewer-app") / "store"))  # tokens only, remote
+    with serving(Path(settings["STORE"]), settings) as url:
         yield url

@@ -64,7 +64,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
 def get_store() -> Store:
     """The app's store (opened once per process)."""
-    return open_store(current_app.config["STORE_PATH"])
+    return open_store(current_app.config["STORE_PATH"], current_app.config["GOVKG"])
 
 
 def setting(name: str) -> Any:

@@ -13,7 +13,9 @@ The protocol reads as two tables of (method, content type) -> handler, in the ma
 | /update | POST | application/sparql-update | the update is the body (bearer token) |
 
 Queries never run in this process: they go to the killable worker pool (:mod:`graph.store.workers`), which
-reads the latest checkpoint and serialises answers natively.  Updates go through :mod:`graph.changes`.
+reads the latest checkpoint and serialises answers natively; on a remote engine (a store without checkpoints)
+they go to the engine directly, under the same limits (:mod:`graph.store.remote_answers`).  Updates go through
+:mod:`graph.changes`.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from markupsafe import escape
 
 from graph import changes
 from graph.sparql_guard import inspect
+from graph.store.remote_answers import run_direct
 from graph.store.snapshots import snapshots_for
 from graph.store.workers import QueryJob, QueryPool
 from webui import errors, limits
@@ -188,8 +191,12 @@ def run_query(params: list[tuple[str, str]]) -> ResponseReturnValue:
         base_iri=request.base_url,
     )
     timeout = min(float(setting("QUERY_TIMEOUT_S")), HARD_TIMEOUT_S)
+    store = get_store()
     with SLOTS.slot(int(setting("CLIENT_CONCURRENCY"))):
-        answer = query_pool().run(job, timeout)
+        if store.supports_backup:
+            answer = query_pool().run(job, timeout)
+        else:  # a remote engine: its own processes and time limit (graph.store.remote_answers)
+            answer = run_direct(store, job, timeout)
     out_media = media if answer.kind == "graph" else res_media
     resp = Response(answer.chunks, content_type=content_type(out_media), direct_passthrough=True)
     resp.headers["Content-Length"] = str(answer.size)

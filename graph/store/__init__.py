@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from graph.errors import StoreError
 from graph.store.base import QueryResult, Store, Transaction
@@ -25,15 +27,17 @@ def default_store_path() -> Path:
     return Path(data_home) / "govkg" / "store"
 
 
-def open_store(path: str | Path | None = None) -> Store:
+def open_store(path: str | Path | None = None, settings: Mapping[str, Any] | None = None) -> Store:
     """The store at ``path`` (default :func:`default_store_path`), opened once per process.
 
     With ``GOVKG_BACKEND=remote`` it is the remote engine of the ``GOVKG_REMOTE_*`` settings instead, and
-    ``path`` is not used.
+    ``path`` is not used.  ``settings`` (an app's, from :func:`graph.settings.read_settings`) take the place of
+    the environment.
     """
-    backend = os.environ.get("GOVKG_BACKEND", "embedded").strip().lower() or "embedded"
+    raw = settings["BACKEND"] if settings is not None else os.environ.get("GOVKG_BACKEND", "embedded")
+    backend = str(raw).strip().lower() or "embedded"
     if backend == "remote":
-        return _open_remote()
+        return _open_remote(settings)
     if backend != "embedded":
         raise StoreError(f"GOVKG_BACKEND={backend!r}; expected embedded or remote")
     p = Path(path) if path is not None else default_store_path()
@@ -46,11 +50,11 @@ def open_store(path: str | Path | None = None) -> Store:
         return st
 
 
-def _open_remote() -> Store:
+def _open_remote(settings: Mapping[str, Any] | None = None) -> Store:
     from graph.settings import read_settings
     from graph.store.remote import RemoteStore
 
-    cfg = read_settings()
+    cfg = settings if settings is not None else read_settings()
     url = cfg["REMOTE_QUERY_URL"]
     if not url:
         raise StoreError("GOVKG_BACKEND=remote needs GOVKG_REMOTE_QUERY_URL (and usually GOVKG_REMOTE_UPDATE_URL)")

@@ -41,6 +41,7 @@ from graph.store.remote_http import HttpClient, HttpFailure, Response
 from graph.store.remote_results import RemoteResult
 from graph.store.remote_text import (
     dataset_clauses,
+    empty_graph_patterns_as_exists,
     graph_refs,
     insert_data_with_blank_nodes_as_template,
     mask,
@@ -233,6 +234,8 @@ class RemoteStore(Store):
         (:func:`engine_timeout`) and bounds the wait for its answer (plus :data:`TIMEOUT_GRACE_S`);
         ``base_iri`` resolves relative IRIs of a query without a ``BASE`` of its own."""
         d = self.dialect
+        if d.default_graph is not None:
+            sparql = empty_graph_patterns_as_exists(sparql)
         masked = mask(sparql)
         refuse_unsafe(masked, update=False, engine_pragmas=d.pragmas)
         kind = query_form(masked)

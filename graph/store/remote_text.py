@@ -148,6 +148,28 @@ def graph_refs(text: str, masked: str) -> tuple[set[str], bool]:
     return consts, has_var
 
 
+_EMPTY_GRAPH = re.compile(_NOT_NAME + r"GRAPH\s*(<[^<>]*>)\s*\{\s*\}", re.IGNORECASE)
+
+
+def empty_graph_patterns_as_exists(text: str) -> str:
+    """``GRAPH <g> {}`` as a sub-select of at most one triple of ``<g>`` (the same solutions).
+
+    On an engine without empty graphs (Virtuoso keeps none) a graph exists when it holds a triple, but
+    Virtuoso answers ``GRAPH <g> {}`` with one solution for *any* IRI.  Joining with that pattern keeps the
+    group's solutions when the graph exists and none otherwise, which is what joining with the sub-select
+    does (it projects only ``?_govkg_graph``, never bound).  ``FILTER EXISTS`` would say the same, but
+    Virtuoso 7 answers it true for a graph it does not have.
+    """
+    masked = mask(text)
+    out, last = [], 0
+    for m in _EMPTY_GRAPH.finditer(masked):
+        iri = text[m.start(1) : m.end(1)]
+        out += [text[last : m.start()],
+                f"{{ SELECT ?_govkg_graph WHERE {{ GRAPH {iri} {{ ?_govkg_s ?_govkg_p ?_govkg_o }} }} LIMIT 1 }}"]
+        last = m.end()
+    return "".join(out) + text[last:] if out else text
+
+
 _INSERT_DATA = re.compile(_NOT_NAME + r"INSERT\s+DATA\s*\{", re.IGNORECASE)
 _NOTHING = "<urn:govkg:nothing>"
 

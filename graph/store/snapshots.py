@@ -103,7 +103,11 @@ def snapshots_for(store: Store) -> Snapshots:
 
 
 def after_write(store: Store) -> None:
-    """Publish a new generation of ``store`` if readers follow it in this process."""
+    """Publish a new generation of ``store`` if readers follow it in this process.
+
+    A no-op for a store without checkpoints (a remote engine): its readers see each write at once."""
+    if not store.supports_backup:
+        return
     with _REG_LOCK:
         snap = _REGISTRY.get(id(store))
     if snap is not None and snap.store is store:
