@@ -12,6 +12,8 @@ import requests
 
 from tests.viewer_data import BLOCK, PERSON, VPCP, VU, XSS
 
+BACKENDS = ("embedded", "remote")  # every test on the viewer's graph runs on both (tests/conftest.py)
+
 PAGES = ["/", "/browse/units", "/browse/people", "/browse/documents", "/browse/events", "/timeline",
          "/relations", "/asof", "/search?q=vpcp", "/id/person/le-tuan-dung", "/id/unit/xss-test"]
 
