@@ -6,7 +6,7 @@ from typing import Any
 
 from graph.changesets import CHANGESET_BASE
 from graph.diffs import CHANGES_GRAPH
-from graph.namespaces import GOVKG
+from graph.namespaces import GOVKG, ONTOLOGY_GRAPH, SHAPES_GRAPH
 from graph.store.base import Store
 
 
@@ -57,3 +57,21 @@ def changesets(store: Store, *, entity: str = "", steward: str = "", status: str
 def entity_history(store: Store, iri: str, limit: int = 20) -> list[dict[str, Any]]:
     """The applied changesets that touched ``iri``, newest first (for the entity page)."""
     return [c for c in changesets(store, entity=iri, limit=limit) if c["status"] == "applied"]
+
+
+def editable_facts(store: Store, iri: str, limit: int = 60) -> list[dict[str, str]]:
+    """The literal facts stated about ``iri`` in named graphs (graph, predicate, value, language, datatype): what
+    a steward may edit inline from the entity's page (``POST /steward/edit``).  The audit, ontology and shapes
+    graphs are left out."""
+    if not _iri_ok(iri):
+        return []
+    q = f"""SELECT DISTINCT ?g ?p ?o WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o FILTER(isLiteral(?o)) }}
+      FILTER(?g NOT IN (<{CHANGES_GRAPH}>, <{ONTOLOGY_GRAPH}>, <{SHAPES_GRAPH}>)) }}
+      ORDER BY ?p ?g ?o LIMIT {int(limit)}"""
+    out = []
+    for r in store.query(q).rows():
+        o = r["o"]
+        out.append({"graph": str(r["g"]), "predicate": str(r["p"]), "value": str(o),
+                    "lang": getattr(o, "language", None) or "",
+                    "datatype": str(getattr(o, "datatype", None) or "") if not getattr(o, "language", None) else ""})
+    return out

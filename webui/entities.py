@@ -17,9 +17,10 @@ from flask.typing import ResponseReturnValue
 from graph.changesets import entity_etag
 from graph.entity import entity_rdf, entity_view, exists, iri_for_path
 from graph.formats import rdf_format
-from graph.history import entity_history
+from graph.history import editable_facts, entity_history
 from webui import render
 from webui.app import get_store
+from webui.steward_session import signed_in
 
 bp = Blueprint("entities", __name__)
 
@@ -75,7 +76,11 @@ def entity(rest: str) -> ResponseReturnValue:
             return jsonify(view), 200, headers
         suffixes = {s: f"/id/{rest}{s}" for s in (".ttl", ".jsonld", ".nt", ".json")}
         headers["ETag"] = entity_etag(store, iri)  # If-Match of inline edits (webui.steward)
-        return render_template("entity.html", data=view, suffixes=suffixes, iri=iri,
+        me = signed_in()  # a steward's session: the page offers inline edit of the entity's literal facts
+        if me:
+            headers["Cache-Control"] = "private, no-store"
+        return render_template("entity.html", data=view, suffixes=suffixes, iri=iri, me=me,
+                               editable=editable_facts(store, iri) if me else [], etag=headers["ETag"],
                                history=entity_history(store, iri)), 200, headers
     if not exists(store, iri):
         abort(404)

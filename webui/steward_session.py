@@ -27,6 +27,10 @@ def lang() -> str:
     want = request.args.get("lang") or request.cookies.get("lang") or ""
     if want in ("vi", "en"):
         return want
+    if "text/html" in request.headers.get("Accept", ""):
+        # a page: the viewer's rule (webui.i18n.get_lang, Vietnamese unless switched), so that the steward's
+        # pages never mix a Vietnamese header and language switch with English forms in an English browser
+        return "vi"
     best = request.accept_languages.best_match(["vi", "en"])
     return best or "vi"
 
