@@ -91,7 +91,7 @@ def parse_nquads(text: str) -> list[QuadTuple]:
     ds.parse(data=text, format="nquads")
     out: list[QuadTuple] = []
     for s, p, o, g in ds.quads((None, None, None, None)):
-        gn = None if g is None or str(g) == str(ds.default_context.identifier) else URIRef(str(g))
+        gn = None if g is None or str(g) == str(ds.default_graph.identifier) else URIRef(str(g))
         out.append((s, p, o, gn))
     return sorted(out, key=lambda q: nquad(q))
 

@@ -183,3 +183,43 @@ def test_document_types_cover_decree_30_2020_and_normative_and_party_types(ontol
 ])
 def test_schemes_hold_the_model_concepts(ontology: Graph, scheme: str, slugs: set[str]) -> None:
     assert slugs <= set(_notations(ontology, scheme))
+
+
+def _changeset_terms(tmp_path: Path) -> set[URIRef]:
+    """The classes and properties of the audit graph after real changes through the write path on a store on
+    disk: an applied write that creates a graph, its revert, a staged change accepted by another steward, and a
+    graph dropped."""
+    from graph.commit import WriteContext, execute
+    from graph.diffs import CHANGES_GRAPH, graph_plan, patch_plan
+    from graph.namespaces import ID
+    from graph.review import accept, revert
+    from graph.store import forget, open_store
+
+    st = open_store(tmp_path / "store")
+    try:
+        g = URIRef("https://w3id.org/govkg/graph/hygiene-test")
+        person = URIRef(f"{ID}person/thu-nghiem-hygiene")
+        add = [(person, RDFS.label, Literal("Thử Nghiệm", lang="vi"), g)]
+        a = WriteContext(actor="a", comment="why", source="/test")
+        first = execute(st, a, "post", graph_plan(str(g), set(add), "post"))
+        revert(st, first.id, a)
+        staged = execute(st, WriteContext(actor="a", comment="staged", stage=True), "form", patch_plan(add, []))
+        accept(st, staged.id, WriteContext(actor="b", comment="ok"))
+        execute(st, a, "delete", graph_plan(str(g), set(), "delete"))
+        rows = st.query(f"SELECT DISTINCT ?p ?o WHERE {{ GRAPH <{CHANGES_GRAPH}> {{ ?s ?p ?o }} }}").rows()
+    finally:
+        forget(st)
+    terms = {URIRef(str(r["p"])) for r in rows}
+    terms |= {URIRef(str(r["o"])) for r in rows if str(r["p"]) == str(RDF.type)}
+    return {t for t in terms if not str(t).startswith(META)}
+
+
+def test_terms_written_by_the_changesets_are_declared_and_labelled(ontology: Graph, tmp_path: Path) -> None:
+    terms = _changeset_terms(tmp_path)
+    assert {GOVKG.Changeset, GOVKG.touches, GOVKG.reverts, GOVKG.accepts, GOVKG.reviewedBy, GOVKG.reviewedAt,
+            GOVKG.createdGraphs, GOVKG.droppedGraphs, GOVKG.changeSource} <= terms
+    missing = sorted(str(t) for t in terms - _declared(ontology))
+    assert not missing, f"terms of the audit graph not declared in the ontology: {missing}"
+    unlabelled = sorted(str(t) for t in terms if not {"vi", "en"} <= _langs(ontology, t, RDFS.label))
+    assert not unlabelled, f"terms of the audit graph without rdfs:label @vi and @en: {unlabelled}"
+    assert ontology.value(GOVKG.Changeset, RDFS.subClassOf) == URIRef("http://www.w3.org/ns/prov#Activity")
