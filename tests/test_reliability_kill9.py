@@ -33,5 +33,5 @@ def test_h4_the_check_sees_half_a_batch_and_a_lost_one(tmp_path: Path) -> None:
         assert r.status_code == 204, r.text
         with pytest.raises(Broken, match="half-applied"):
             check_served(srv, set())
-        with pytest.raises(Broken, match="half-applied|missing"):
+        with pytest.raises(Broken, match=r"half-applied|missing"):
             check_served(srv, {8})
