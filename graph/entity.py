@@ -207,6 +207,16 @@ def incoming(store: Store, this: str, lang: str, sample: int = 12) -> list[dict[
     return out
 
 
+def former_names(store: Store, unit: str, current: str) -> list[str]:
+    """A unit's former Vietnamese names: its other ``rdfs:label`` @vi (older sources keep the name of their day)
+    and the former names of its renames, without the name it has today (:func:`graph.labels.labels`)."""
+    u = iri_ref(unit)
+    q = (f'SELECT DISTINCT ?l WHERE {{ {{ {u} rdfs:label ?l FILTER(LANG(?l) = "vi") }} UNION '
+         f"{{ ?ev govkg:formerName ?l ; org:originalOrganization {u} }} }}")
+    out = {text_of(r["l"]) for r in store.query(q, union_default_graph=True).rows()}
+    return sorted(out - {current})
+
+
 def entity_view(store: Store, iri: str, lang: str = "vi") -> dict[str, Any] | None:
     """Everything an entity page shows, or ``None`` when the store knows nothing of ``iri``."""
     if not exists(store, iri):
@@ -246,12 +256,14 @@ def entity_view(store: Store, iri: str, lang: str = "vi") -> dict[str, Any] | No
             for f in block["facts"]:
                 if f["role"]:
                     f["role"]["qname"] = qname(f["role"]["iri"])
+    former = former_names(store, iri, names.get(iri, iri)) if kind == "unit" else []
     view = {
         "iri": iri,
         "kind": kind,
         "label": names.get(iri, iri),
         "labels": head["labels"],
-        "alt_labels": head["alt"],
+        "former_labels": former,
+        "alt_labels": [a for a in head["alt"] if a not in former],
         "types": [ref(t, names) | {"qname": qname(t)} for t in sorted(head["types"])],
         "evidence": head["evidence"],
         "sources": [srcinfo[s] for s in sorted(head["srcs"]) if s in srcinfo],

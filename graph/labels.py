@@ -97,6 +97,41 @@ def labels(store: Store, iris: Iterable[str], lang: str = "vi") -> dict[str, str
             cands.setdefault(s, []).append((ranks.get(p, 9), lg, nfc(str(lit))))
     for i in wanted:
         out[i] = pick(cands.get(i, []), lang) or local_name(i)
+    out.update(current_names(store, renamed_units(cands), lang))
+    return out
+
+
+def renamed_units(cands: dict[str, list[tuple[int, str, str]]]) -> list[str]:
+    """Units with more than one ``rdfs:label`` in a language (a rename, or an article's short form): their
+    label must be decided, not picked at random."""
+    out = []
+    for iri, cs in cands.items():
+        if kind_of(iri) != "unit":
+            continue
+        per_lang: dict[str, set[str]] = {}
+        for rank, lg, text in cs:
+            if rank == 0:
+                per_lang.setdefault(lg, set()).add(text)
+        if any(len(v) > 1 for v in per_lang.values()):
+            out.append(iri)
+    return sorted(out)
+
+
+def current_names(store: Store, units: list[str], lang: str) -> dict[str, str]:
+    """The current name of each unit, decided like ``graph.asof.names_on`` (and
+    ``docs/queries/51-unit-name-today.rq``): the new name of its latest rename, else the label stated by the most
+    recent legal document; in English the English label of that document, when there is one."""
+    if not units:
+        return {}
+    from datetime import date
+
+    from graph.asof import names_on
+
+    out = {}
+    for u, n in names_on(store, units, date.today()).items():
+        name = n.en if lang == "en" and n.en else n.today
+        if name and name != u.rsplit("/", 1)[-1]:
+            out[u] = nfc(name)
     return out
 
 

@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, field
 
 from rdflib import Literal
 
-from graph.labels import kind_of, pick
+from graph.labels import current_names, kind_of, pick, renamed_units
 from graph.namespaces import ID
 from graph.store.base import Store
 from graph.text import clean, fold
@@ -77,6 +77,7 @@ class Index:
     sorted_keys: list[tuple[str, int]] = field(default_factory=list)
     postings: dict[str, set[int]] = field(default_factory=dict)
     sorted_words: list[str] = field(default_factory=list)
+    current: dict[str, dict[str, str]] = field(default_factory=dict)  # renamed unit -> lang -> its name today
 
     def add(self, iri: str, pred: str, text: str, lang: str) -> None:
         text = clean(text)
@@ -98,6 +99,8 @@ class Index:
         return self
 
     def label(self, iri: str, lang: str) -> str:
+        if (now := self.current.get(iri, {}).get(lang)):
+            return now
         return pick(self.labels.get(iri, []), lang) or next(
             (e[2] for e in self.entries if e[0] == iri), iri
         )
@@ -181,6 +184,10 @@ def build_index(store: Store) -> Index:
             continue
         lang = (lit.language or "") if isinstance(lit, Literal) else ""
         idx.add(s, p, str(lit), lang)
+    renamed = renamed_units(idx.labels)  # their label today, decided as on the pages (graph.labels)
+    for lg in ("vi", "en"):
+        for iri, name in current_names(store, renamed, lg).items():
+            idx.current.setdefault(iri, {})[lg] = name
     return idx.freeze()
 
 

@@ -160,3 +160,13 @@ def test_vendored_libraries_are_served_locally(viewer_url: str) -> None:
                  "/static/vendor/vis-timeline/vis-timeline-graph2d.min.js", "/static/js/typeahead.js"):
         r = get(viewer_url, path)
         assert r.status_code == 200 and len(r.content) > 1000
+
+
+def test_home_links_to_the_dataset_description_and_the_releases(viewer_url: str) -> None:
+    home = get(viewer_url, "/").text
+    void = re.search(r'<a href="(/\.well-known/void)" id="home-void">([^<]+)</a>', home)
+    releases = re.search(r'<a href="(/releases/)" id="home-releases">([^<]+)</a>', home)
+    assert void and releases, "the home page links to /.well-known/void and /releases/"
+    assert "VoID" in void.group(2)
+    assert get(viewer_url, void.group(1), headers={"Accept": "text/turtle"}).status_code == 200
+    assert get(viewer_url, releases.group(1)).status_code == 200

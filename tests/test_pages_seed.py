@@ -53,3 +53,27 @@ def test_seed_person_is_found_and_connected_to_the_block(seed_url: str) -> None:
     texts = [p["text"] for p in rel["result"]["paths"]]
     assert any(t.startswith("Lê Tuấn Dũng, Vụ trưởng Vụ Công tác Quốc hội, Địa phương và Đoàn thể, ") for t in texts)
     assert all(t.endswith("Khối thi đua 3") for t in texts)
+
+
+RENAMED = "https://w3id.org/govkg/id/unit/vpcp-vu-to-chuc-hanh-chinh-nha-nuoc-va-cong-vu"
+NAME_TODAY, NAME_BEFORE = "Vụ Tổ chức công vụ", "Vụ Tổ chức hành chính nhà nước và công vụ"
+
+
+def test_a_renamed_unit_is_shown_by_its_current_name_with_the_former_one(seed_url: str) -> None:
+    """The unit has two @vi labels (the 2023 article's, and ND 36/2025's after the rename): pages, search and
+    the relationship finder all show today's name, and its page lists the former name as such."""
+    page = requests.get(seed_url + "/id/unit/vpcp-vu-to-chuc-hanh-chinh-nha-nuoc-va-cong-vu", timeout=10).text
+    assert f'<h1 id="entity-label">{NAME_TODAY}</h1>' in page
+    assert f'Tên trước đây: <span class="former-label">{NAME_BEFORE}</span>' in page
+    en = requests.get(seed_url + "/id/unit/vpcp-vu-to-chuc-hanh-chinh-nha-nuoc-va-cong-vu?lang=en", timeout=10).text
+    assert '<h1 id="entity-label">Civil Service Organisation Department</h1>' in en
+    for q in ("vu to chuc hanh chinh nha nuoc", "vu to chuc cong vu"):  # by the former name and by today's
+        hits = requests.get(seed_url + "/search", params={"q": q, "kind": "unit"},
+                            headers={"Accept": "application/json"}, timeout=10).json()
+        hit = next(h for h in hits if h["iri"] == RENAMED)
+        assert hit["label"] == NAME_TODAY, hit
+    rel = requests.get(seed_url + "/relations", params={"a": RENAMED, "b": "https://w3id.org/govkg/id/unit/van-phong-chinh-phu",
+                                                      "format": "json"}, timeout=10).json()
+    texts = [p["text"] for p in rel["result"]["paths"]]
+    assert texts and all(t.startswith(NAME_TODAY) for t in texts), texts
+    assert not any(NAME_BEFORE in t for t in texts)
