@@ -1,0 +1,212 @@
+"""One-entity lookups over HTTP on 127.0.0.1 under 8 concurrent clients, side by side in one run:
+
+- ``govkg``: the real ``govkg serve`` (gunicorn, the query worker pool, the checkpoint of the store);
+- ``bare``: a WSGI app returning a fixed SPARQL JSON answer (:mod:`bench.bare_app`) under the same gunicorn
+  settings (:func:`graph.commands.serve.gunicorn_options`): what the server and the client cost on their own;
+- ``rdflib-endpoint`` on rdflib's memory store, when ``rdflib_endpoint`` and ``uvicorn`` are installed (they
+  are not pinned by govkg; the row says so when they are missing).
+
+Reports requests per second, p50 and p99 latency per app, and the ratios govkg/bare (latency) and
+govkg/rdflib-endpoint (throughput).  ``python -m bench.http_lookup [--store DIR] [--seconds S] [--clients N]``
+or :func:`run` from the harness (it returns the figures as a dict).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import multiprocessing
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+from bench.endpoint import _client, free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _wait(port: int, path: str, seconds: float = 120) -> None:
+    end = time.time() + seconds
+    while time.time() < end:
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            c.request("GET", path)
+            if c.getresponse().status < 500:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"nothing answers on port {port}")
+
+
+def _start(cmd: list[str], env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    full = dict(os.environ, PYTHONPATH=str(ROOT), **(env or {}))
+    return subprocess.Popen(cmd, cwd=ROOT, env=full, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+
+
+def _stop(p: subprocess.Popen[bytes]) -> None:
+    p.terminate()
+    try:
+        p.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
+
+
+def _load(port: int, path: str, queries: list[str], seconds: float, clients: int) -> dict[str, Any]:
+    procs = max(1, min(2, clients))
+    per = max(1, clients // procs)
+    with multiprocessing.get_context("spawn").Pool(procs) as pool:
+        t = time.perf_counter()
+        parts = pool.map(_client, [(port, path, queries, seconds, per, i) for i in range(procs)])
+        wall = time.perf_counter() - t
+    lat = sorted(x for _, _, ls in parts for x in ls)
+    n = len(lat)
+    return {
+        "requests": n,
+        "errors": sum(p[1] for p in parts),
+        "rps": n / min(wall, seconds + 0.5),
+        "p50_ms": statistics.median(lat) * 1000 if lat else None,
+        "p99_ms": lat[min(n - 1, int(n * 0.99))] * 1000 if lat else None,
+        "clients": procs * per,
+    }
+
+
+def _entity_queries(port: int, n: int = 50) -> list[str]:
+    q = "SELECT DISTINCT ?s WHERE { ?s a ?t FILTER(STRSTARTS(STR(?s), 'https://w3id.org/govkg/id/')) } LIMIT " + str(n)
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    c.request("GET", "/sparql?query=" + urllib.parse.quote(q), headers={"Accept": "application/sparql-results+json"})
+    rows = json.loads(c.getresponse().read())["results"]["bindings"]
+    return [f"SELECT ?p ?o WHERE {{ <{r['s']['value']}> ?p ?o }}" for r in rows]
+
+
+def _dump(port: int) -> bytes:
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    c.request("GET", "/sparql?query=" + urllib.parse.quote("CONSTRUCT WHERE { ?s ?p ?o }"),
+              headers={"Accept": "application/n-triples"})
+    return c.getresponse().read()
+
+
+def run(store: Path | None = None, seconds: float = 5.0, clients: int = 8) -> dict[str, Any]:
+    """Measure the three servers in turn; the figures, and the ratios, as a dict."""
+    tmp = tempfile.TemporaryDirectory(prefix="govkg-lookup-")
+    store = store or Path(tmp.name) / "store"
+    out: dict[str, Any] = {"clients": clients, "seconds": seconds}
+    port = free_port()
+    govkg = _start([sys.executable, "-c", "from graph.cli import main; main()", "serve", "--port", str(port),
+                    "--store", str(store)], {"GOVKG_MAX_ROWS": "1000000", "GOVKG_CLIENT_CONCURRENCY": "64"})
+    try:
+        _wait(port, "/healthz")
+        queries = _entity_queries(port)
+        out["govkg"] = _load(port, "/sparql?query=", queries, seconds, clients)
+        data = _dump(port)
+    finally:
+        _stop(govkg)
+    port = free_port()
+    bare = _start([sys.executable, "-m", "bench.http_lookup", "--serve-bare", str(port)])
+    try:
+        _wait(port, "/")
+        out["bare"] = _load(port, "/sparql?query=", queries, seconds, clients)
+    finally:
+        _stop(bare)
+    out["rdflib-endpoint"] = _rdflib_endpoint(data, queries, seconds, clients)
+    g, b, r = out["govkg"], out["bare"], out["rdflib-endpoint"]
+    out["ratios"] = {
+        "p50_govkg_over_bare": g["p50_ms"] / b["p50_ms"] if g["p50_ms"] and b["p50_ms"] else None,
+        "rps_govkg_over_bare": g["rps"] / b["rps"] if b["rps"] else None,
+        "rps_govkg_over_rdflib_endpoint": g["rps"] / r["rps"] if r.get("rps") else None,
+    }
+    tmp.cleanup()
+    return out
+
+
+def _rdflib_endpoint(data: bytes, queries: list[str], seconds: float, clients: int) -> dict[str, Any]:
+    try:
+        import rdflib_endpoint  # noqa: F401
+        import uvicorn  # noqa: F401
+    except ImportError:
+        return {"unavailable": "rdflib-endpoint and uvicorn are not installed (pip install rdflib-endpoint uvicorn)"}
+    with tempfile.NamedTemporaryFile(suffix=".nt", delete=False) as fh:
+        fh.write(data)
+    port = free_port()
+    p = _start([sys.executable, "-m", "bench.http_lookup", "--serve-rdflib", str(port), fh.name])
+    try:
+        _wait(port, "/")
+        return _load(port, "/?query=", queries, seconds, clients)
+    finally:
+        _stop(p)
+        os.unlink(fh.name)
+
+
+def _serve_bare(port: int) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    from bench.bare_app import app
+    from graph.commands.serve import gunicorn_options
+    from graph.settings import read_settings
+
+    class Bare(BaseApplication):
+        def load_config(self) -> None:
+            for k, v in gunicorn_options("127.0.0.1", port, int(read_settings()["THREADS"])).items():
+                self.cfg.set(k, v)
+
+        def load(self) -> Any:
+            return app
+
+    Bare().run()
+
+
+def _serve_rdflib(port: int, path: str) -> None:
+    import uvicorn
+    from rdflib import Graph
+    from rdflib_endpoint import SparqlEndpoint
+
+    g = Graph().parse(path, format="nt")
+    uvicorn.run(SparqlEndpoint(graph=g), host="127.0.0.1", port=port, log_level="warning")
+
+
+def report(out: dict[str, Any]) -> str:
+    lines = [f"one-entity lookups, {out['clients']} clients, {out['seconds']} s each, 127.0.0.1"]
+    for name in ("govkg", "bare", "rdflib-endpoint"):
+        r = out[name]
+        if "unavailable" in r:
+            lines.append(f"  {name:<16} unavailable: {r['unavailable']}")
+        else:
+            lines.append(f"  {name:<16} {r['rps']:8.0f} req/s   p50 {r['p50_ms']:6.2f} ms   p99 {r['p99_ms']:6.2f} ms"
+                         f"   errors {r['errors']}")
+    for k, v in out["ratios"].items():
+        lines.append(f"  {k:<32} {'n/a' if v is None else f'{v:.2f}'}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(prog="python -m bench.http_lookup")
+    ap.add_argument("--store", type=Path, help="an existing store (default: a fresh one seeded from data/)")
+    ap.add_argument("--seconds", type=float, default=5.0)
+    ap.add_argument("--clients", type=int, default=8)
+    ap.add_argument("--json", type=Path, help="also write the figures as JSON")
+    ap.add_argument("--serve-bare", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--serve-rdflib", nargs=2, help=argparse.SUPPRESS)
+    a = ap.parse_args(argv)
+    if a.serve_bare:
+        _serve_bare(a.serve_bare)
+        return
+    if a.serve_rdflib:
+        _serve_rdflib(int(a.serve_rdflib[0]), a.serve_rdflib[1])
+        return
+    out = run(a.store, a.seconds, a.clients)
+    print(report(out))
+    if a.json:
+        a.json.write_text(json.dumps(out, indent=2))
+
+
+if __name__ == "__main__":
+    main()
