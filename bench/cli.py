@@ -37,6 +37,9 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--budget", type=float, default=0.0,
                    help="seconds per measure before it stops repeating (default 10, 2 with --quick)")
     r.add_argument("--clients", type=int, default=8, help="concurrent HTTP clients for the endpoint")
+    r.add_argument("--backend", choices=("embedded", "remote"), default="embedded",
+                   help="govkg's store: embedded (Oxigraph on disk), or remote: a Virtuoso on 127.0.0.1 started "
+                   "with .ci/virtuoso.sh for the run (the query and page measures; validation and endpoint skipped)")
     rep = sub.add_parser("report", help="print a RESULTS.md section from a JSON file written by run --json")
     rep.add_argument("json_in", type=Path)
     return ap
@@ -58,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     from bench.run import Options, run
 
     o = Options(scale=a.scale, json_out=a.json_out, quick=a.quick, skip=set(a.skip_baseline), seed=a.seed,
-                reps=a.reps, budget=a.budget, clients=a.clients)
+                reps=a.reps, budget=a.budget, clients=a.clients, backend=a.backend)
     if a.workdir is not None:
         o.workdir = a.workdir
     run(o)

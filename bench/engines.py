@@ -40,9 +40,16 @@ class GovkgEngine(Engine):
     name = "govkg"
 
     def __init__(self, directory: Path) -> None:
-        from graph.store import EmbeddedStore
+        import os
 
-        self.store = EmbeddedStore(directory)
+        from graph.store import EmbeddedStore, Store, open_store
+
+        self.store: Store
+        if os.environ.get("GOVKG_BACKEND") == "remote":  # python -m bench run --backend remote
+            self.store = open_store()
+            self.store.update("CLEAR ALL")
+        else:
+            self.store = EmbeddedStore(directory)
 
     def load(self, path: Path) -> int:
         return self.store.load(path, format="nquads")

@@ -50,7 +50,7 @@ def capped_select(text: str, masked: str, rows: int) -> str:
             return text
         a, b = close + 1 + m.start(1), close + 1 + m.end(1)
         return text[:a] + str(rows) + text[b:]
-    return text[:end].rstrip() + f" LIMIT {rows} " + text[end:]
+    return text[:end].rstrip() + f"\nLIMIT {rows}\n" + text[end:]  # own line: a comment cannot swallow it
 
 
 def _cut_solutions(body: bytes, max_rows: int) -> tuple[bytes, bool]:
