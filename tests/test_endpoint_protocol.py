@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 
 import pytest
 import requests
@@ -14,6 +15,7 @@ from rdflib.namespace import RDF
 
 from graph.namespaces import PREFIXES, SD
 from graph.settings import SETTINGS
+from tests.http_server import LiveServer
 
 COUNT_UNITS = "SELECT (COUNT(DISTINCT ?u) AS ?n) WHERE { ?u a org:Organization }"
 ONE_TRIPLE = 'CONSTRUCT { <http://example.org/s> <http://example.org/p> "o" } WHERE {}'
@@ -26,7 +28,7 @@ def n_of(resp: requests.Response) -> int:
 
 
 @pytest.fixture(scope="module")
-def url(live_server):  # type: ignore[no-untyped-def]
+def url(live_server: LiveServer) -> str:
     return live_server.url
 
 
@@ -206,7 +208,7 @@ def test_413_for_a_huge_body_and_414_for_a_huge_url(url: str) -> None:
 
 
 def test_413_for_a_chunked_body_without_length(url: str) -> None:
-    def chunks():  # type: ignore[no-untyped-def]
+    def chunks() -> Iterator[bytes]:
         yield b"SELECT * WHERE {"
         for _ in range(200):
             yield b"?s ?p ?o . " * 1000
