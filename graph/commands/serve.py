@@ -48,7 +48,8 @@ def prepare_store(path: Path, seed: bool) -> int:
         if isinstance(store, EmbeddedStore):
             store.check_complete()
         if seed and store.count() == 0:
-            click.echo(f"seeding the empty store in {path} from the checkout ...", err=True)
+            where = path if isinstance(store, EmbeddedStore) else store  # a remote engine: its URL
+            click.echo(f"seeding the empty store {where} from the checkout ...", err=True)
             n = load_seed(store, progress=False)
             click.echo(f"loaded {n} quads", err=True)
             return n
@@ -68,6 +69,26 @@ def _prepare_in_child(path: Path, seed: bool) -> None:
         raise SystemExit(1) from None
 
 
+def first_checkpoint(app: Any) -> None:
+    """Publish a checkpoint generation as the server starts (in the store-owning process), so that
+    ``govkg backup`` works at once and readers have a copy even if the disk fills before the first query.
+    A failure is logged, not fatal: the first query publishes again."""
+    import logging
+
+    from graph.errors import StoreError
+    from graph.store.snapshots import snapshots_for
+    from webui.app import get_store
+
+    with app.app_context():
+        store = get_store()
+        if not store.supports_backup:  # a remote engine: no checkpoints
+            return
+        try:
+            snapshots_for(store)
+        except StoreError as e:
+            logging.getLogger("govkg.serve").warning("no checkpoint at start-up: %s", e)
+
+
 def run_server(host: str, port: int, store_path: Path, threads: int) -> None:
     from gunicorn.app.base import BaseApplication
 
@@ -83,7 +104,9 @@ def run_server(host: str, port: int, store_path: Path, threads: int) -> None:
                 self.cfg.set(k, v)
 
         def load(self) -> Any:
-            return create_app()
+            app = create_app()
+            first_checkpoint(app)
+            return app
 
     os.environ["GOVKG_STORE"] = str(store_path)
     GovkgApplication(gunicorn_options(host, port, threads)).run()
@@ -107,5 +130,7 @@ def serve(host: str, port: int, no_seed: bool, store_path: Path | None) -> None:
     if proc.exitcode != 0:
         raise click.ClickException(f"the store in {path} could not be prepared (see above)")
     threads = int(read_settings()["THREADS"])
-    click.echo(f"serving {path} on http://{host}:{port}/ (SPARQL at /sparql)", err=True)
+    backend = str(read_settings()["BACKEND"]).strip().lower()
+    what = "the remote engine " + str(read_settings()["REMOTE_QUERY_URL"]) if backend == "remote" else str(path)
+    click.echo(f"serving {what} on http://{host}:{port}/ (SPARQL at /sparql)", err=True)
     run_server(host, port, path, threads)
