@@ -82,7 +82,11 @@ def _letterhead_date(text: str, start: int, end: int, published: date | None) ->
     if start < 0:
         return None
     lead = re.search(r"Số\s*:?\s*$", text[max(0, start - 12):start])
-    if lead is None or text[:max(0, start - 12) + lead.start()].rstrip(" \t")[-1:] not in ("", "\n", "|"):
+    if lead is None:
+        return None
+    before = text[:max(0, start - 12) + lead.start()].rstrip(" \t")
+    # the "Số:" line opens a line, follows a "|", or follows the capitals of a letterhead joined to it
+    if (before[-1:] not in ("", "\n", "|") and not re.search(r"(?:[A-ZĐ]{2,}(?: [A-ZĐ]+)*|Hạnh phúc|-{3,})$", before)):
         return None
     m = _LETTERHEAD_DATE.match(text, end)
     if not m:
@@ -187,7 +191,56 @@ def find_documents(text: str, units: list[UnitMention], published: date | None =
                                    sym.year if sym.year else (int(dv[:4]) if dv and dv[0] != "-" else None), dv,
                                    sym.normative, parsed=sym))
     out.sort(key=lambda d: d.start)
-    return out
+    _signed_on(text, out, published)
+    _share_dates(out)
+    return [d for d in out if not _restated(text, d, out)]
+
+
+#: "Ngày 31/10, ... ký ban hành Kết luận ... (Kết luận số 201-KL/TW)": signed on the sentence's date.
+_SIGNED = re.compile(r"\bký(?:\s+ban hành)?\b(?!\s+kết)")
+
+
+def _signed_on(text: str, docs: list[DocumentMention], published: date | None) -> None:
+    """A document signed in a sentence that opens with its date takes that date (and its year)."""
+    for d in docs:
+        if not d.symbol or d.date is not None or d.year is not None:
+            continue
+        s0 = max(text.rfind(".", 0, d.start), text.rfind("\n", 0, d.start)) + 1
+        head = text[s0:d.start]
+        ds = parse_dates(head, published)
+        if not ds or ds[0].kind != "date" or ds[0].value[0] == "-" or head[:ds[0].start].strip(" ,") not in (
+                "", "Ngày", "Hôm nay", "Sáng", "Chiều", "Tối", "Sáng nay", "Chiều nay"):
+            continue
+        if _SIGNED.search(head, ds[0].end):
+            d.date, d.year = ds[0].value, int(ds[0].value[:4])
+
+
+def _share_dates(docs: list[DocumentMention]) -> None:
+    """Mentions of one symbol share the one date written with any of them ("Kết luận số 210-KL/TW ngày ...")."""
+    by: dict[str, list[DocumentMention]] = {}
+    for d in docs:
+        if d.symbol and d.parsed is not None and not d.parsed.year:
+            by.setdefault(d.symbol, []).append(d)
+    for same in by.values():
+        dated = {d.date for d in same if d.date and d.date[0] != "-"}
+        if len(dated) != 1:
+            continue
+        dv = dated.pop()
+        for d in same:
+            d.date = d.date or dv
+            d.year = d.year or int(dv[:4])
+
+
+def _restated(text: str, d: DocumentMention, docs: list[DocumentMention]) -> bool:
+    """"Báo cáo của Ban Tổ chức Trung ương ... (Báo cáo số 520-BC/BTCTW)": the unnumbered mention is the
+    numbered one of the same type that follows in the same sentence."""
+    if d.title is None or d.symbol:
+        return False
+    for o in docs:
+        if o.symbol and o.type == d.type and d.end <= o.start and not re.search(r"[.;\n]", text[d.end:o.start]) \
+                and o.start - d.end <= 300:
+            return True
+    return False
 
 
 def _unnumbered(text: str, m: re.Match[str], tslug: str | None, units: list[UnitMention]) -> DocumentMention | None:

@@ -61,6 +61,9 @@ _PLACE = re.compile(r"\btại\s+(?P<p>(?:Hội trường|trụ sở|Trụ sở|N
 #: Before "giao ước thi đua" without "ký": the results of a pledge, not a signing.
 #: Between a document and its own date: "Chỉ thị số 19/CT-TTg (ngày 16-7-2021)".
 _OF_DOC = re.compile(r"\s*[(,]?\s*(?:ban hành\s+)?(?:ngày\s*)?")
+#: Lower-case "đại hội" of no one body: "đại hội đảng bộ các cấp", "tổ chức đại hội đúng kế hoạch" (a named
+#: congress is written "Đại hội Đảng bộ tỉnh X").
+_GENERIC_CONGRESS = re.compile(r"\s+(?:đảng bộ|chi bộ|đúng|theo|bảo đảm)(?!\w)")
 _RESULTS = re.compile(r"(?:thực hiện|kết quả|nội dung|báo cáo)\s+$", re.I)
 #: Cues of an occasion that a "sơ kết"/"tổng kết" in the same sentence is only the agenda of.
 _OCCASIONS = {"ky-ket-giao-uoc-thi-dua", "phien-hop", "hop-bao", "dai-hoi", "hoi-nghi-tap-huan", "le-ky-niem",
@@ -100,6 +103,10 @@ def _cues(sentence: str) -> list[tuple[str, int, int]]:
                 continue
             if _REFERENCE.search(sentence[max(0, m.start() - 30):m.start()]) or _TOPIC.match(sentence, m.end()):
                 continue
+            if t == "dai-hoi" and re.search(r"(?:tiến tới|hướng tới|chào mừng)\s+$", sentence[:m.start()]):
+                continue  # "tiến tới Đại hội đại biểu toàn quốc lần thứ XIV": a congress to come
+            if t == "dai-hoi" and m.group(0)[0] == "đ" and _GENERIC_CONGRESS.match(sentence, m.end()):
+                continue  # "đại hội đảng bộ các cấp", "tổ chức đại hội đúng kế hoạch": congresses in general
             if t == "ky-ket-giao-uoc-thi-dua" and not re.match(r"ký", m.group(0), re.I) and _RESULTS.search(
                     sentence[max(0, m.start() - 30):m.start()]):
                 continue  # "kết quả thực hiện giao ước thi đua": a topic

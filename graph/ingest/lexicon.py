@@ -28,7 +28,7 @@ HEADS_RE = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(h) for h in _HEAD_ALT) 
 #: Titles, longest first when matched (DOMAIN.md §2.3).  Case of the first letter is free.
 TITLES: list[str] = [
     "Bộ trưởng, Chủ nhiệm", "Thứ trưởng, Phó Chủ nhiệm", "Phó Thủ tướng Thường trực", "Phó Thủ tướng",
-    "Thủ tướng", "Phó Chủ tịch nước", "Chủ tịch nước", "Tổng Bí thư", "Ủy viên Bộ Chính trị",
+    "Thủ tướng", "Phó Chủ tịch nước", "Chủ tịch nước", "Tổng Bí thư", "Thường trực Ban Bí thư", "Ủy viên Bộ Chính trị",
     "Ủy viên Trung ương Đảng", "Bí thư Trung ương Đảng", "Bí thư T.Ư Đảng", "Phó Chủ nhiệm Thường trực",
     "Phó Chủ nhiệm", "Chủ nhiệm", "Bộ trưởng", "Thứ trưởng Thường trực", "Thứ trưởng", "Phó Vụ trưởng phụ trách",
     "Phó Vụ trưởng", "Vụ trưởng", "Phó Tổng cục trưởng", "Tổng cục trưởng", "Phó Cục trưởng", "Cục trưởng",

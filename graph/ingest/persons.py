@@ -248,6 +248,8 @@ class _Scanner:
                 p.unit = "Ban Chấp hành Trung ương Đảng"
             elif p.role == "uy-vien-bo-chinh-tri":
                 p.unit = "Bộ Chính trị"
+            elif p.role == "thuong-truc-ban-bi-thu":
+                p.unit = "Ban Bí thư"
             elif p.role in _MINISTRY_TITLES:
                 p.unit = self.ministry_before(p.start)
             elif p.role in _HOME_TITLES and self.home in ("Văn phòng Chính phủ", "Ủy ban Dân tộc"):

@@ -112,7 +112,11 @@ def _fix(code: str) -> str:
     code = clean(code)
     codes = {*DOC_TYPES, *ISSUERS, *PARTY_ISSUERS}
     known = {k.replace("Đ", "D"): k for k in codes if "Đ" in k and k.replace("Đ", "D") not in codes}
-    return known.get(code, code)
+    code = known.get(code, code)
+    if code not in codes and code.isupper():
+        # a symbol typed in capitals ("16/2001/CT-TTG"): the code spelled with lower-case letters ("TTg")
+        code = next((k for k in codes if k.upper() == code and not k.isupper()), code)
+    return code
 
 
 def parse_symbol(text: str) -> Symbol | None:

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from graph.ingest.gazetteer import Gazetteer, UnitEntry, key
-from graph.ingest.lexicon import HEAD_TYPES, HEADS_RE, STOP_WORDS, TITLE_START_RE, is_cap, is_name_start
+from graph.ingest.lexicon import HEAD_TYPES, HEADS_RE, STOP_WORDS, TITLE_START_RE, is_cap, is_name_start, is_syllable
 
 _TOKEN = re.compile(r"[\w&]+(?:\.[\w]+)*|[^\w\s]")
 _ROMAN = re.compile(r"^(?:I|II|III|IV|V|VI|VII|VIII|IX|X)$")
@@ -131,6 +131,10 @@ def _extend(text: str, pos: int, limit: int, head: str) -> int:
             if w == "khối" and numbered and nxt.isdigit():
                 end, i, n = toks[i + 1][2], i + 2, 1
                 break  # "Cụm thi đua khối 33"
+            if is_name_start(toks, i) and i + 2 < len(toks) and all(
+                    is_cap(x[0]) and is_syllable(x[0]) for x in toks[i + 1:i + 3]) and not (
+                    i + 3 < len(toks) and is_cap(toks[i + 3][0])):
+                return pos  # "Bí thư Tỉnh ủy Đặng Xuân Phong", "Phó Giám đốc Sở Lưu Tấn Lại": a person after a head
             if not (is_cap(w) or _ROMAN.match(w)) or HEADS_RE.match(text, s) or TITLE_START_RE.match(text, s) \
                     or _TIME_START.match(text, s) or (_OCCASION.match(text, s) and head not in _OCCASION_HEADS):
                 return pos
@@ -169,8 +173,8 @@ def _extend(text: str, pos: int, limit: int, head: str) -> int:
             i += 1
             continue
         if w.islower() and w.isalpha():
-            if no_lower:
-                break
+            if no_lower or (w in ("khóa", "khoá") and i + 1 < len(toks) and _ROMAN.match(nxt)):
+                break  # "Ban Tổ chức Trung ương khóa XII": the term is not part of the name
             if w == "mới" and i >= 2 and f"{toks[i - 2][0]} {toks[i - 1][0]}".lower() == "nông thôn":
                 end, n, i = e, n + 1, i + 1
                 continue  # "Văn phòng Điều phối Nông thôn mới"
@@ -306,6 +310,14 @@ def _line_end(text: str, s: int) -> int:
 def _party(text: str, units: list[UnitMention]) -> list[UnitMention]:
     """Party cells: "Chi bộ <unit>", and "Chi bộ các Vụ: <unit>, <unit>" expanded."""
     out = list(units)
+    for m in re.finditer(r"(?:Ban Chấp hành |BCH )?Đảng bộ (?:tỉnh|thành phố)((?: [A-ZĐ][^\W\d_]*)*)(?![\w])", text):
+        if not m.group(1).strip() and not m.group(0).startswith(("Ban", "BCH")):
+            continue  # "toàn Đảng bộ tỉnh": no name
+        e = m.start() + len(m.group(0).rstrip())
+        if any(u.start < m.start() < u.end for u in out):
+            continue
+        out = [u for u in out if not (m.start() <= u.start < e)]
+        out.append(UnitMention(m.start(), e, _canon(m.group(0)), "dang-bo"))
     for m in re.finditer(r"(Đảng (?:ủy|uỷ|bộ)) ([Kk]hối (?:các )?[Cc]ơ quan(?: và [Dd]oanh nghiệp| Đảng)?"
                          r"(?: (?:tỉnh|thành phố|Trung ương)(?: [A-ZĐ]\w*)*)?)(?!\w)", text):
         head = "Đảng ủy" if m.group(1) != "Đảng bộ" else "Đảng bộ"  # "Đảng ủy khối các Cơ quan tỉnh"
@@ -351,6 +363,8 @@ def _prefixed(text: str, units: list[UnitMention]) -> list[UnitMention]:
         m = _PREFIX.search(text, max(0, u.start - 30), u.start)
         if not m or any(v.start < m.start() < v.end for v in units):
             continue
+        if m.group(0).startswith("Thường trực") and re.search(r"(?i:bí thư|chủ tịch)\s+$", text[:m.start()]):
+            continue  # "Phó Bí thư Thường trực Tỉnh ủy": part of the title
         end, name = u.end, u.name
         if m.group(0).startswith("Văn phòng"):
             both = re.compile(r" và ").match(text, u.end)
