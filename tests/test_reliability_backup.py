@@ -63,14 +63,15 @@ def test_restore_refuses_a_store_that_holds_data_and_a_backup_dir_that_exists(tm
     assert r2.returncode == 1 and "not a govkg backup" in r2.stderr
 
 
-def test_backup_while_serving_uses_the_latest_checkpoint_and_refuses_when_there_is_none(tmp_path: Path) -> None:
+def test_backup_works_right_after_the_server_starts_and_uses_the_latest_checkpoint(tmp_path: Path) -> None:
     store = tmp_path / "store"
     with live_server(store, seed=True) as srv:
-        # The server has published no checkpoint yet (no query ran): a stale copy is never made.
-        early = govkg("backup", str(tmp_path / "early"), "--store", str(store))
-        assert early.returncode == 1, early.stdout
-        assert "in use by another process" in early.stderr and "retry" in early.stderr
-        assert not (tmp_path / "early").exists()
+        # Right after start-up (no query, no write yet): the server published a checkpoint as it started.
+        early = govkg("backup", str(tmp_path / "early"), "--json", "--store", str(store), env=srv.env)
+        assert early.returncode == 0, early.stderr
+        assert json.loads(early.stdout)["source"] == "checkpoint gen-00000001"
+        assert (json.loads(early.stdout)["quads"], json.loads(early.stdout)["fingerprint"]) == \
+            server_fingerprint(srv.url)
         assert requests.get(srv.url + "/sparql", params={"query": "ASK {}"}, timeout=30).status_code == 200
         upd = requests.post(srv.url + "/update", headers=srv.auth("steward"), timeout=30,
                             data={"update": 'INSERT DATA { GRAPH <urn:x:backup> { <urn:x:s> <urn:x:p> "sau khi" } }'})
@@ -98,3 +99,32 @@ def test_closing_a_read_only_checkpoint_does_not_raise(tmp_path: Path) -> None:
     ro = EmbeddedStore.read_only(tmp_path / "gen")
     assert ro.count() == 0
     ro.close()  # used to raise RuntimeError("Flush is only possible on read-write instances")
+
+
+HOLDER = """
+import sys, time
+from graph.store import open_store
+st = open_store(sys.argv[1])
+print("open", flush=True)
+time.sleep(60)
+"""
+
+
+def test_backup_refuses_a_store_held_by_a_process_that_published_no_checkpoint(tmp_path: Path) -> None:
+    """A process other than the server owns the store and published no checkpoint: a stale copy is never made."""
+    import subprocess
+    import sys
+
+    from tests.http_server import ROOT
+
+    store = _seeded(tmp_path / "store")
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(store)], cwd=ROOT, stdout=subprocess.PIPE)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == b"open"
+        r = govkg("backup", str(tmp_path / "bk"), "--store", str(store))
+        assert r.returncode == 1, r.stdout
+        assert "in use by another process" in r.stderr and "retry" in r.stderr
+        assert not (tmp_path / "bk").exists()
+    finally:
+        holder.kill()
+        holder.communicate()

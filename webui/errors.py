@@ -86,11 +86,26 @@ def status_of(exc: BaseException) -> int:
     return 500
 
 
+DISK_FULL = ("no space left on device", "enospc", "disk quota exceeded")
+
+
+def disk_full(exc: BaseException) -> bool:
+    """A store error caused by a full disk (RocksDB's ``IO error: No space left on device``)."""
+    return isinstance(exc, StoreError) and any(w in str(exc).lower() for w in DISK_FULL)
+
+
 def handle_library_error(exc: GovkgError) -> Response:
     if isinstance(exc, ValidationFailed) and exc.report is not None:
         from webui.steward_session import violations_response
 
         return violations_response(exc)
+    if disk_full(exc):  # RELIABILITY H6: 507, and /healthz says read-only until the server is restarted
+        from flask import current_app
+
+        current_app.config["GOVKG_DISK_FULL"] = str(exc)
+        log.warning("disk full: %s", exc)
+        return error_response(507, "the store's disk is full; nothing was written. Reads keep working; free "
+                                   "space on the store's disk, then restart the server to resume writes")
     status = status_of(exc)
     headers = {"Retry-After": "2"} if status == 503 else None
     if status >= 500:

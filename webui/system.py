@@ -51,10 +51,14 @@ def health() -> tuple[dict[str, Any], int]:
         out["store"] = "ok"
         return out, 200
     try:
-        free = shutil.disk_usage(path).free
+        usage = shutil.disk_usage(path)
+        free, need = usage.free, min(MIN_FREE_BYTES, usage.total // 20)  # a small disk: 5 % of it
     except OSError:
-        free = 0
-    if free < MIN_FREE_BYTES or not os.access(path, os.W_OK):
+        free, need = 0, MIN_FREE_BYTES
+    if current_app.config.get("GOVKG_DISK_FULL"):  # a write hit ENOSPC: RocksDB refuses writes until reopened
+        out.update(status="read-only", store="a write failed because the store's disk was full; writes are refused "
+                                             "until space is freed and the server restarted")
+    elif free < need or not os.access(path, os.W_OK):
         out.update(status="read-only", store="the store's disk is full or not writable; writes will fail")
     else:
         out["store"] = "ok"

@@ -69,6 +69,26 @@ def _prepare_in_child(path: Path, seed: bool) -> None:
         raise SystemExit(1) from None
 
 
+def first_checkpoint(app: Any) -> None:
+    """Publish a checkpoint generation as the server starts (in the store-owning process), so that
+    ``govkg backup`` works at once and readers have a copy even if the disk fills before the first query.
+    A failure is logged, not fatal: the first query publishes again."""
+    import logging
+
+    from graph.errors import StoreError
+    from graph.store.snapshots import snapshots_for
+    from webui.app import get_store
+
+    with app.app_context():
+        store = get_store()
+        if not store.supports_backup:  # a remote engine: no checkpoints
+            return
+        try:
+            snapshots_for(store)
+        except StoreError as e:
+            logging.getLogger("govkg.serve").warning("no checkpoint at start-up: %s", e)
+
+
 def run_server(host: str, port: int, store_path: Path, threads: int) -> None:
     from gunicorn.app.base import BaseApplication
 
@@ -84,7 +104,9 @@ def run_server(host: str, port: int, store_path: Path, threads: int) -> None:
                 self.cfg.set(k, v)
 
         def load(self) -> Any:
-            return create_app()
+            app = create_app()
+            first_checkpoint(app)
+            return app
 
     os.environ["GOVKG_STORE"] = str(store_path)
     GovkgApplication(gunicorn_options(host, port, threads)).run()
