@@ -10,7 +10,8 @@ SIGKILL.  Then:
 1. the store opens and conforms to the shapes (``govkg validate`` on the store directory);
 2. the server restarts on it;
 3. for every marker the count of its triples is 0 or 1,000 (never half a batch), every acknowledged batch is
-   present, and there is exactly one changeset per batch present (no orphan record, none missing).
+   present, and the audit store (``/changes/sparql``) has exactly one applied changeset per batch present (no
+   orphan record, none missing) and nothing left pending.
 
 The next round writes on the restarted server.  Exit status 0 when every round held, 1 otherwise (the first
 broken promise is printed).
@@ -35,8 +36,10 @@ from tests.http_server import GOVKG, ROOT, LiveServer, live_server
 
 BATCH = 1000
 GRAPH = "urn:kill9"
-CHANGESETS = ("SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/govkg/graph/changes> "
-              "{ ?c a <https://w3id.org/govkg/ontology#Changeset> } }")
+#: Asked of the audit store (``/changes/sparql``): changesets by status, settled at the restart.
+CHANGESETS = ("SELECT ?status (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/govkg/graph/changes> "
+              "{ ?c a <https://w3id.org/govkg/ontology#Changeset> ; <https://w3id.org/govkg/ontology#status> ?status }"
+              " } GROUP BY ?status")
 
 
 class Broken(AssertionError):
@@ -48,9 +51,10 @@ def batch_update(k: int) -> str:
     return f"INSERT DATA {{ GRAPH <{GRAPH}> {{ {triples} }} }}"
 
 
-def rows(srv: LiveServer, query: str) -> list[dict[str, str]]:
-    r = requests.post(srv.url + "/sparql", data={"query": query},
-                      headers={"Accept": "application/sparql-results+json"}, timeout=60)
+def rows(srv: LiveServer, query: str, path: str = "/sparql") -> list[dict[str, str]]:
+    auth = srv.auth("reader") if path != "/sparql" else {}
+    r = requests.post(srv.url + path, data={"query": query},
+                      headers={"Accept": "application/sparql-results+json", **auth}, timeout=60)
     r.raise_for_status()
     return [{k: v["value"] for k, v in b.items()} for b in r.json()["results"]["bindings"]]
 
@@ -106,9 +110,11 @@ def check_served(srv: LiveServer, acked: set[int]) -> dict[int, int]:
     lost = sorted(acked - set(got))
     if lost:
         raise Broken(f"acknowledged batches missing after the restart: {lost}")
-    records = int(rows(srv, CHANGESETS)[0]["n"])
-    if records != len(got):
-        raise Broken(f"{records} changesets for {len(got)} batches present")
+    by = {r["status"]: int(r["n"]) for r in rows(srv, CHANGESETS, "/changes/sparql")}
+    if by.get("applied", 0) != len(got):
+        raise Broken(f"{by.get('applied', 0)} applied changesets for {len(got)} batches present ({by})")
+    if set(by) - {"applied", "aborted"}:
+        raise Broken(f"changesets left unsettled after the restart: {by}")
     return got
 
 

@@ -1,8 +1,9 @@
-"""Changesets: who changed what, when and why, kept as PROV in the audit graph beside the data.
+"""Changesets: who changed what, when and why, kept as PROV in the audit store beside the data.
 
-One ``prov:Activity`` (also a ``govkg:Changeset``) per change in ``{BASE}/graph/changes``
-(docs/MODEL.md "Changesets"): the steward (token name), start and end times, the comment, the entry point,
-the status (``applied``, ``staged``, ``rejected``), the graphs and entities it touches, and the diff itself as
+One ``prov:Activity`` (also a ``govkg:Changeset``) per change in ``{BASE}/graph/changes`` of the audit store
+(:func:`graph.store.audit_store`, docs/MODEL.md "Changesets"): the steward (token name), start and end times,
+the comment, the entry point, the status (``pending``, ``applied``, ``aborted``, ``needs-review``, ``staged``,
+``accepted``, ``rejected``), the graphs and entities it touches, and the diff itself as
 two N-Quads literals (``govkg:addedQuads`` / ``govkg:removedQuads``), so that a revert or a review needs
 nothing but the record.
 """
@@ -21,11 +22,12 @@ from rdflib.term import Node
 
 from graph.diffs import CHANGES_GRAPH, Diff
 from graph.namespaces import GOVKG, ID
+from graph.store import audit_store
 from graph.store.base import QuadTuple, Store
 from graph.store.terms import n3
 
 CHANGESET_BASE = f"{ID}changeset/"
-STATUSES = ("applied", "staged", "rejected")
+STATUSES = ("pending", "applied", "aborted", "needs-review", "staged", "accepted", "rejected")
 
 
 @dataclass
@@ -145,10 +147,10 @@ _FIELDS = {
 
 
 def load(store: Store, cs_id: str) -> Changeset | None:
-    """The changeset ``cs_id`` as recorded, or None."""
+    """The changeset ``cs_id`` as recorded in the audit store of the data store ``store``, or None."""
     if not all(c.isalnum() or c in "-_" for c in cs_id) or not cs_id:
         return None
-    rows = store.query(
+    rows = audit_store(store).query(
         f"SELECT ?p ?o WHERE {{ GRAPH <{CHANGES_GRAPH}> {{ <{CHANGESET_BASE}{cs_id}> ?p ?o }} }}"
     ).rows()
     if not rows:

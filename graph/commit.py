@@ -8,13 +8,15 @@ change) is a *plan*: a function that, given the store, returns the :class:`graph
 2. the plan, on copies in memory (nothing written);
 3. refusals: the audit graph is never written by a request; the ontology and shapes graphs, ``DROP ALL`` and
    ``CLEAR ALL`` need an admin token *and* the confirmation header (:data:`CONFIRM_HEADER`);
-4. staging (``stage=True``): only the record is written, with status ``staged``;
+4. staging (``stage=True``): only the record is written (to the audit store), with status ``staged``;
 5. SHACL on the state after the change (:func:`graph.shacl.validate_change`, incremental), in the request's
    language; any violation raises :class:`ValidationFailed` carrying the report;
-6. one SPARQL Update holding the diff *and* the changeset record: Oxigraph applies it all or not at all;
+6. two phases across the data store and the audit store (:mod:`graph.audit`): the record with its diff,
+   ``pending`` and flushed; the diff as one SPARQL Update on the data store (all or nothing); the record
+   ``applied`` (or ``aborted`` when the update failed);
 7. a new checkpoint generation for the query workers and the viewer's caches.
 
-Any exception before step 6 completes (a parser, the validator, the disk) leaves the store as it was.
+Any exception before the data update completes (a parser, the validator, the disk) leaves the data as it was.
 """
 
 from __future__ import annotations
@@ -24,10 +26,12 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from graph.audit import recover_once, status_ops
 from graph.changesets import Changeset, new_id, now, record
 from graph.diffs import CHANGES_GRAPH, Diff, _blank
 from graph.errors import ForbiddenOperation, GovkgError, StoreError, ValidationFailed
 from graph.namespaces import SYSTEM_GRAPHS
+from graph.store import audit_store
 from graph.store.base import QuadTuple, Store
 from graph.store.terms import n3
 
@@ -70,6 +74,7 @@ def execute(
 ) -> Changeset:
     """Run ``plan`` and commit its diff with a changeset (or stage it); see the module's text."""
     with WRITE_LOCK:
+        recover_once(store)
         if if_match is not None:
             if_match(store)
         d = plan(store)
@@ -84,17 +89,47 @@ def execute(
         if not ctx.stage:
             validate(store, d, ctx.lang)
         cs.ended = now()
-        ops = [] if ctx.stage else diff_ops(d)
-        ops += extra() if extra is not None else []
-        ops.append(insert_data(record(cs)))
+        audit = audit_store(store)
+        if ctx.stage:  # only the record: nothing of a staged change is in the data until accepted
+            _audit_write(audit, insert_data(record(cs)))
+            return cs
+        # phase 1: the record with its full diff, pending, durable before the data changes
+        cs.status = "pending"
+        _audit_write(audit, insert_data(record(cs)))
+        # phase 2: the data change, one atomic update
+        ops = diff_ops(d)
         try:
-            store.update(" ;\n".join(ops))
-        except GovkgError:
-            raise
+            if ops:
+                store.update(" ;\n".join(ops))
         except Exception as e:  # the engine refused or failed: Oxigraph wrote nothing
+            _settle(audit, cs, "aborted")
+            if isinstance(e, GovkgError):
+                raise
             raise StoreError(f"the change could not be written; nothing was changed ({e})") from e
+        # phase 3: committed (a crash before this is settled by graph.audit.recover at the next start)
+        cs.status = "applied"
+        _settle(audit, cs, "applied", extra() if extra is not None else [])
         published(store)
         return cs
+
+
+def _audit_write(audit: Store, sparql: str) -> None:
+    try:
+        audit.update(sparql)
+        audit.flush()
+    except GovkgError:
+        raise
+    except Exception as e:
+        raise StoreError(f"the change could not be recorded; nothing was changed ({e})") from e
+
+
+def _settle(audit: Store, cs: Changeset, status: str, extra: list[str] | None = None) -> None:
+    """Phase 3 (or the abort of phase 2): the record's final status.  A failure here is logged, not raised: the
+    data is already as the status says, and the record stays ``pending`` until :func:`graph.audit.recover`."""
+    try:
+        audit.update(" ;\n".join([status_ops(cs.iri, status), *(extra or [])]))
+    except Exception:
+        log.exception("changeset %s could not be marked %s; it stays pending until the next start", cs.id, status)
 
 
 def refuse(d: Diff, ctx: WriteContext, drop_all: bool) -> None:

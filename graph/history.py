@@ -1,4 +1,4 @@
-"""Reading the audit graph: changesets newest first, by entity, steward or status; an entity's history."""
+"""Reading the audit store: changesets newest first, by entity, steward or status; an entity's history."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 from graph.changesets import CHANGESET_BASE
 from graph.diffs import CHANGES_GRAPH
 from graph.namespaces import GOVKG, ONTOLOGY_GRAPH, SHAPES_GRAPH
+from graph.store import audit_store
 from graph.store.base import Store
 
 
@@ -43,7 +44,7 @@ def changesets(store: Store, *, entity: str = "", steward: str = "", status: str
       }}
     }} ORDER BY DESC(?started) DESC(?c) LIMIT {int(limit)} OFFSET {int(offset)}"""
     out = []
-    for r in store.query(q).rows():
+    for r in audit_store(store).query(q).rows():
         out.append({
             "id": str(r["c"]).removeprefix(CHANGESET_BASE), "actor": str(r["actor"]), "operation": str(r["op"]),
             "status": str(r["status"]), "started": str(r["started"]), "comment": str(r.get("comment", "")),

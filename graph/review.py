@@ -13,11 +13,13 @@ from __future__ import annotations
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
+from graph.audit import status_ops
 from graph.changesets import Changeset, load, now
-from graph.commit import WRITE_LOCK, WriteContext, delete_data, execute, insert_data
+from graph.commit import WRITE_LOCK, WriteContext, execute
 from graph.diffs import CHANGES_GRAPH, patch_plan
 from graph.errors import ForbiddenOperation, GovkgError
 from graph.namespaces import GOVKG
+from graph.store import audit_store
 from graph.store.base import QuadTuple, Store
 
 
@@ -45,12 +47,10 @@ def stage_proposal(store: Store, ctx: WriteContext, proposal: object) -> Changes
 
 
 def _status_ops(cs: Changeset, status: str, reviewer: str, when: str) -> list[str]:
+    """Operations on the audit store: the staged record ``cs`` becomes ``status``, reviewed by ``reviewer``."""
     s, g = URIRef(cs.iri), URIRef(CHANGES_GRAPH)
-    return [
-        delete_data([(s, GOVKG.status, Literal(cs.status), g)]),
-        insert_data([(s, GOVKG.status, Literal(status), g), (s, GOVKG.reviewedBy, Literal(reviewer), g),
-                     (s, GOVKG.reviewedAt, Literal(when, datatype=XSD.dateTime), g)]),
-    ]
+    return [status_ops(cs.iri, status, [(s, GOVKG.reviewedBy, Literal(reviewer), g),
+                                         (s, GOVKG.reviewedAt, Literal(when, datatype=XSD.dateTime), g)])]
 
 
 def _staged(store: Store, cs_id: str, reviewer: str) -> Changeset:
@@ -79,7 +79,9 @@ def accept(store: Store, cs_id: str, ctx: WriteContext) -> Changeset:
 def reject(store: Store, cs_id: str, ctx: WriteContext) -> Changeset:
     with WRITE_LOCK:
         cs = _staged(store, cs_id, ctx.actor)
-        store.update(" ;\n".join(_status_ops(cs, "rejected", ctx.actor, now())))
+        audit = audit_store(store)
+        audit.update(" ;\n".join(_status_ops(cs, "rejected", ctx.actor, now())))
+        audit.flush()
         cs.status, cs.reviewer = "rejected", ctx.actor
         return cs
 

@@ -67,6 +67,9 @@ SETTINGS: list[Setting] = [
             "tests on 127.0.0.1."),
     Setting("TOKENS_FILE", "", "Where the hashes of API tokens are kept (default: STORE.tokens.json beside "
             "the store directory)."),
+    Setting("AUDIT_STORE", "", "Directory of the audit store: the changesets and staged changes, kept out of the "
+            "data (default: STORE.audit beside the store directory; with the remote backend, beside the default "
+            "store path)."),
     # A remote SPARQL engine instead of the embedded store (issue 7; README "Running on a remote SPARQL engine").
     Setting("BACKEND", "embedded", "Where the graph lives: embedded (Oxigraph on disk, GOVKG_STORE) or remote "
             "(a SPARQL 1.1 engine at GOVKG_REMOTE_QUERY_URL)."),

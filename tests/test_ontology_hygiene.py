@@ -186,14 +186,14 @@ def test_schemes_hold_the_model_concepts(ontology: Graph, scheme: str, slugs: se
 
 
 def _changeset_terms(tmp_path: Path) -> set[URIRef]:
-    """The classes and properties of the audit graph after real changes through the write path on a store on
-    disk: an applied write that creates a graph, its revert, a staged change accepted by another steward, and a
-    graph dropped."""
+    """The classes and properties of the audit graph (in the audit store) after real changes through the write
+    path on a store on disk: an applied write that creates a graph, its revert, a staged change accepted by
+    another steward, and a graph dropped."""
     from graph.commit import WriteContext, execute
     from graph.diffs import CHANGES_GRAPH, graph_plan, patch_plan
     from graph.namespaces import ID
     from graph.review import accept, revert
-    from graph.store import forget, open_store
+    from graph.store import audit_store, forget, open_store
 
     st = open_store(tmp_path / "store")
     try:
@@ -206,7 +206,8 @@ def _changeset_terms(tmp_path: Path) -> set[URIRef]:
         staged = execute(st, WriteContext(actor="a", comment="staged", stage=True), "form", patch_plan(add, []))
         accept(st, staged.id, WriteContext(actor="b", comment="ok"))
         execute(st, a, "delete", graph_plan(str(g), set(), "delete"))
-        rows = st.query(f"SELECT DISTINCT ?p ?o WHERE {{ GRAPH <{CHANGES_GRAPH}> {{ ?s ?p ?o }} }}").rows()
+        assert CHANGES_GRAPH not in st.named_graphs()  # the audit trail is not in the data store
+        rows = audit_store(st).query(f"SELECT DISTINCT ?p ?o WHERE {{ GRAPH <{CHANGES_GRAPH}> {{ ?s ?p ?o }} }}").rows()
     finally:
         forget(st)
     terms = {URIRef(str(r["p"])) for r in rows}

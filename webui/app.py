@@ -15,7 +15,7 @@ from typing import Any
 from flask import Flask, current_app
 
 from graph.settings import read_settings
-from graph.store import Store, default_store_path, open_store
+from graph.store import Store, audit_store, default_store_path, open_store
 
 #: Blueprint modules, in registration order; each exposes ``bp`` (and optionally ``init_app(app)``).
 BLUEPRINTS: list[str] = [
@@ -63,8 +63,16 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
 
 def get_store() -> Store:
-    """The app's store (opened once per process)."""
-    return open_store(current_app.config["STORE_PATH"], current_app.config["GOVKG"])
+    """The app's store (opened once per process), bound to its audit store (the ``AUDIT_STORE`` setting)."""
+    cfg = current_app.config["GOVKG"]
+    store = open_store(current_app.config["STORE_PATH"], cfg)
+    audit_store(store, cfg.get("AUDIT_STORE", ""))
+    return store
+
+
+def get_audit_store() -> Store:
+    """The audit store of the app's store: the changesets and staged changes (read it; the write path writes)."""
+    return audit_store(get_store(), current_app.config["GOVKG"].get("AUDIT_STORE", ""))
 
 
 def setting(name: str) -> Any:

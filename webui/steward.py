@@ -9,6 +9,7 @@
 | ``POST /steward/edit`` | inline edit of one fact of an entity (JSON; ``If-Match`` the entity's ETag) |
 | ``GET/POST /steward/ingest`` | an article -> :func:`graph.ingest.propose` -> a staged change |
 | ``GET /changes`` | changesets newest first (HTML or JSON by Accept; ``?entity=``, ``?steward=``, ``?status=``) |
+| ``GET/POST /changes/sparql`` | a read-only SPARQL query on the audit store (any token) |
 | ``GET /changes/<id>`` | one changeset as a diff |
 | ``POST /changes/<id>/revert``, ``/accept``, ``/reject`` | revert an applied change; review a staged one |
 
@@ -29,11 +30,12 @@ from graph.changesets import entity_etag, etag_matches, load
 from graph.commit import PreconditionFailed, execute
 from graph.diffs import graph_plan, patch_plan
 from graph.errors import ForbiddenOperation, GovkgError, ParseError, ValidationFailed
-from graph.formats import UnknownFormat, rdf_format, rdf_format_for_path
+from graph.formats import RDF_FORMATS, RESULTS_FORMATS, UnknownFormat, rdf_format, rdf_format_for_path
 from graph.payloads import parse
+from graph.sparql_guard import inspect
 from webui import render
-from webui.app import get_store, setting
-from webui.auth import token_file
+from webui.app import get_audit_store, get_store, setting
+from webui.auth import require, token_file
 from webui.errors import ApiError, status_of
 from webui.steward_session import csrf_token, lang, signed_in, steward, violations, violations_response, write_context
 
@@ -258,6 +260,29 @@ def changes_list() -> ResponseReturnValue:
     if _wants_json() or a.get("format") == "json":
         return jsonify({"changesets": rows})
     return _page("changes.html", rows=rows, filters=a)
+
+
+@bp.route("/changes/sparql", methods=["GET", "POST"])
+def changes_sparql() -> ResponseReturnValue:
+    """A read-only SPARQL query on the audit store (any token: it runs in the process that owns the stores)."""
+    require("reader")
+    text = (request.values.get("query") or "").strip()
+    if not text:
+        raise ApiError(400, "give the query as the parameter 'query'")
+    if len(text.encode("utf-8")) > int(setting("MAX_QUERY_BYTES")):
+        raise ApiError(413, "the query is longer than MAX_QUERY_BYTES")
+    kind = inspect(text, max_nesting=int(setting("MAX_NESTING")), max_operators=int(setting("MAX_OPERATORS")))
+    if kind.operation not in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+        raise ApiError(400, "only queries (SELECT, ASK, CONSTRUCT, DESCRIBE) are answered here; the audit store "
+                            "is written by the write path alone")
+    result = get_audit_store().query(text)
+    if result.kind == "graph":
+        offers = [f.media_type for f in RDF_FORMATS if not f.quads]
+        fmt = render.wants(*offers) or offers[0]
+        return Response(result.serialize(fmt), mimetype=rdf_format(fmt).media_type)
+    offers = [f.media_type for f in RESULTS_FORMATS]
+    fmt = render.wants(*offers) or offers[0]
+    return Response(result.serialize(fmt), mimetype=fmt)
 
 
 @bp.get("/changes/<cs_id>")

@@ -28,7 +28,7 @@ from webui.app import get_store
 bp = Blueprint("system", __name__)
 errors.install(bp)
 
-PRIVATE = {"STORE", "RELEASES_DIR", "TOKENS_FILE"}
+PRIVATE = {"STORE", "RELEASES_DIR", "TOKENS_FILE", "AUDIT_STORE"}
 MIN_FREE_BYTES = 64 * 1024 * 1024
 LIBRARIES = ("pyoxigraph", "rdflib", "flask", "werkzeug", "gunicorn", "pyshacl")
 

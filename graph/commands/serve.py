@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from graph.audit import recover
 from graph.commands.options import store_option
 from graph.seed import load_seed
 from graph.settings import read_settings
@@ -47,6 +48,9 @@ def prepare_store(path: Path, seed: bool) -> int:
     try:
         if isinstance(store, EmbeddedStore):
             store.check_complete()
+        settled = {k: v for k, v in recover(store).items() if v}  # pending changesets of a crash (graph.audit)
+        if settled:
+            click.echo("audit store: " + ", ".join(f"{v} {k}" for k, v in settled.items()), err=True)
         if seed and store.count() == 0:
             where = path if isinstance(store, EmbeddedStore) else store  # a remote engine: its URL
             click.echo(f"seeding the empty store {where} from the checkout ...", err=True)

@@ -12,9 +12,12 @@ from graph.errors import StoreError
 from graph.store.base import QueryResult, Store, Transaction
 from graph.store.embedded import EmbeddedStore
 
-__all__ = ["EmbeddedStore", "QueryResult", "Store", "Transaction", "default_store_path", "open_store"]
+__all__ = ["EmbeddedStore", "QueryResult", "Store", "Transaction", "audit_path", "audit_store", "default_store_path",
+           "open_store"]
 
 _OPEN: dict[str, Store] = {}
+#: id(data store) -> (data store, its audit store); see :func:`audit_store`.
+_AUDIT: dict[int, tuple[Store, Store]] = {}
 _LOCK = threading.Lock()
 
 
@@ -69,10 +72,53 @@ def _open_remote(settings: Mapping[str, Any] | None = None) -> Store:
         return st
 
 
+def audit_path(store_path: str | Path, setting: str = "") -> Path:
+    """Where the audit store of the store at ``store_path`` lives: ``setting`` (``AUDIT_STORE``), else
+    ``<store>.audit`` beside the store directory (as ``<store>.tokens.json`` is)."""
+    if setting:
+        return Path(setting)
+    p = Path(store_path)
+    return p.parent / f"{p.name}.audit"
+
+
+def audit_store(store: Store, setting: str | None = None) -> Store:
+    """The audit store of the data store ``store``: an embedded Oxigraph store of its own, opened once per
+    process, that holds the changesets (and the staged changes) so that they are never part of the data.
+
+    ``setting`` is the ``AUDIT_STORE`` setting (``None``: ``$GOVKG_AUDIT_STORE``).  An embedded store on disk
+    has its audit store beside it (:func:`audit_path`); a store in memory has one in memory; a remote store has
+    a local one beside the default store path.
+    """
+    if setting is None:
+        setting = os.environ.get("GOVKG_AUDIT_STORE", "")
+    with _LOCK:
+        pair = _AUDIT.get(id(store))
+        if pair is not None and pair[0] is store:
+            return pair[1]
+    if isinstance(store, EmbeddedStore) and store.path is None:
+        audit: Store = EmbeddedStore(None)
+    else:
+        base = store.path if isinstance(store, EmbeddedStore) and store.path is not None else default_store_path()
+        audit = open_store(audit_path(base, setting), {"BACKEND": "embedded"})
+    with _LOCK:
+        pair = _AUDIT.setdefault(id(store), (store, audit))
+        if pair[0] is not store:  # a stale entry of a store closed without forget()
+            pair = _AUDIT[id(store)] = (store, audit)
+        return pair[1]
+
+
 def forget(store: Store) -> None:
-    """Close ``store`` and drop it from the per-process registry."""
+    """Close ``store`` (and its audit store, when one was opened) and drop them from the per-process registry."""
     with _LOCK:
         for k, v in list(_OPEN.items()):
             if v is store:
                 del _OPEN[k]
+        pair = _AUDIT.pop(id(store), None)
+        audit = pair[1] if pair is not None and pair[0] is store else None
+        if audit is not None:
+            for k, v in list(_OPEN.items()):
+                if v is audit:
+                    del _OPEN[k]
     store.close()
+    if audit is not None:
+        audit.close()

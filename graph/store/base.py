@@ -117,6 +117,10 @@ class Store(abc.ABC):
 
     # Conveniences built on the six operations; backends may do them faster.
 
+    def flush(self) -> None:
+        """Make the writes so far durable on disk (a backend that writes through needs nothing)."""
+        return None
+
     def named_graphs(self) -> list[str]:
         res = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g")
         return [str(r["g"]) for r in res]  # type: ignore[index]

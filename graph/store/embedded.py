@@ -262,6 +262,10 @@ class EmbeddedStore(Store):
         if req:
             self.update(req)
 
+    def flush(self) -> None:
+        if self.path is not None:
+            self.ox.flush()
+
     def close(self) -> None:
         if self._ox is not None:
             try:
