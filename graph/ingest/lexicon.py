@@ -19,7 +19,9 @@ HEAD_TYPES: dict[str, str | None] = {
     "Văn phòng": "van-phong", "Thanh tra": "thanh-tra", "Học viện": "vien", "Viện": "vien",
     "Trung tâm": "trung-tam", "Trung Tâm": "trung-tam", "Công đoàn": None,
     "Bộ": "bo", "Vụ": "vu", "Cục": "cuc", "Ban": None, "Sở": "so", "Phòng": "phong",
-    "UBND": "uy-ban-nhan-dan", "HĐND": "hoi-dong-nhan-dan", "Báo": None, "Đài": None, "Thông tấn xã": None,
+    "UBND": "uy-ban-nhan-dan", "HĐND": "hoi-dong-nhan-dan", "Báo": None,
+    "Đoàn Đại biểu Quốc hội": "doan-dbqh", "Công an": None, "Quân khu": None, "Liên hiệp Hội": None,
+    "Đài": None, "Thông tấn xã": None,
 }
 _HEAD_ALT = sorted({*HEAD_TYPES, "Uỷ ban nhân dân", "Uỷ ban", "Đảng uỷ", "Tỉnh uỷ", "Thành uỷ", "Huyện uỷ"},
                    key=len, reverse=True)
@@ -42,7 +44,7 @@ TITLES: list[str] = [
     "Khối trưởng", "Khối phó", "Cụm trưởng", "Cụm phó", "Người phát ngôn", "Phó Viện trưởng", "Viện trưởng",
     "Phó Tổng Biên tập", "Tổng Biên tập", "Trợ lý", "Thư ký", "Phó Trưởng Đoàn", "Trưởng Đoàn", "Ủy viên",
     "Đại biểu Quốc hội", "Tổ trưởng", "Tổ phó", "Chánh án", "Viện trưởng", "Đại sứ", "Tỉnh ủy viên", "Thành ủy viên",
-    "Huyện ủy viên", "Đảng ủy viên",
+    "Huyện ủy viên", "Đảng ủy viên", "Phó Chỉ huy trưởng", "Chỉ huy trưởng",
 ]
 #: Other spellings of a title -> the title (folded keys).
 TITLE_ALIASES: dict[str, str] = {
@@ -51,11 +53,13 @@ TITLE_ALIASES: dict[str, str] = {
     "Ủy viên dự khuyết Ban Chấp hành Trung ương Đảng": "Ủy viên dự khuyết Trung ương Đảng",
     "Ủy viên dự khuyết Trung ương Đảng": "Ủy viên dự khuyết Trung ương Đảng",
     "Ủy viên BCH Trung ương Đảng": "Ủy viên Trung ương Đảng", "Ủy viên BCH TW Đảng": "Ủy viên Trung ương Đảng",
-    "Ủy viên TW Đảng": "Ủy viên Trung ương Đảng", "Ủy viên T.Ư Đảng": "Ủy viên Trung ương Đảng",
+    "Ủy viên TW Đảng": "Ủy viên Trung ương Đảng",
+    "Ủy viên TƯ Đảng": "Ủy viên Trung ương Đảng", "Ủy viên T.Ư Đảng": "Ủy viên Trung ương Đảng",
     "Ủy viên Ban Chấp hành TW Đảng": "Ủy viên Trung ương Đảng", "Ủy viên Trung ương": "Ủy viên Trung ương Đảng",
     "Ủy viên dự khuyết BCH Trung ương Đảng": "Ủy viên dự khuyết Trung ương Đảng",
     "Tỉnh uỷ viên": "Tỉnh ủy viên", "Thành uỷ viên": "Thành ủy viên",
     "Phó Ban": "Phó Trưởng ban", "Trưởng Ban": "Trưởng ban", "Phó Bí thư chuyên trách": "Phó Bí thư",
+    "Phó Chủ tịch chuyên trách": "Phó Chủ tịch",
 }
 TITLES += [t for t in TITLE_ALIASES if t not in TITLES]
 _TITLE_ALT = "|".join(re.escape(t).replace("Ủy", "(?:Ủy|Uỷ)") for t in sorted(set(TITLES), key=len, reverse=True))

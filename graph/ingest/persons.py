@@ -38,13 +38,13 @@ _ROLE_FIX = {"bo-truong-chu-nhiem": "chu-nhiem", "thu-truong-pho-chu-nhiem": "ph
              "bi-thu-t-u-dang": "bi-thu-trung-uong-dang"}
 _CENTRAL_COMMITTEE = ("tong-bi-thu", "uy-vien-trung-uong-dang", "bi-thu-trung-uong-dang",
                       "uy-vien-du-khuyet-trung-uong-dang")
-_LIST_INTRO = re.compile(r"\s+(?:là|gồm)\s+(?:các\s+)?(?:ông, bà|ông|bà|đồng chí)\s*:")
+_LIST_INTRO = re.compile(r"\s+(?:là|gồm)\s+(?:các\s+)?(?:ông, bà|ông|bà|đồng chí)\s*(?::|(?=[A-ZĐ]))")
 _MINISTRY_TITLES = ("bo-truong", "thu-truong", "thu-truong-thuong-truc")
 _HOME_TITLES = ("chu-nhiem", "pho-chu-nhiem", "pho-chu-nhiem-thuong-truc")
 #: Party titles that end in their committee's head word: the committee named there is the post's unit.
 _PARTY_TITLE = re.compile(r"(?i:(?:phó )?bí thư(?: thường trực| chuyên trách)?) (Đảng ủy|Đảng uỷ|Đảng bộ|Chi bộ)$")
 #: "được chỉ định giữ chức", "làm": more titles of the same person follow.
-_MORE_TITLES = r"\s+(?:được\s+(?:chỉ định|bầu|bổ nhiệm|phân công|giao|cử)\s+)?(?:giữ chức|làm)\s+"
+_MORE_TITLES = r"\s+(?:(?:đã\s+)?được\s+(?:chỉ định|bầu|bổ nhiệm|phân công|giao|cử)\s+)?(?:giữ chức|làm)\s+"
 #: "Trưởng Đoàn ĐBQH tỉnh": the title has eaten the delegation's head word.
 _DELEGATION = re.compile(r"\s*(ĐBQH|đại biểu Quốc hội)((?:\s+(?:tỉnh|Tỉnh|thành phố|Thành phố)(?:\s+[A-ZĐ]\w*)*))?")
 #: Heads a title may end in ("Phó Chánh Văn phòng"): a sibling post's unit with that head is the unit.
@@ -183,7 +183,7 @@ class _Scanner:
                 posts.append(Post(title, role_slug(title, u2.name), u2.name, former, concurrent, False, q, u2.end))
                 end = u2.end
             pos = end
-            sep = re.compile(r"\s*[-–,]\s*|\s+(?=kiêm\s)|" + _MORE_TITLES).match(t, pos)
+            sep = re.compile(r",?" + _MORE_TITLES + r"|\s+là\s+(?=[A-ZĐ])|\s*[-–,]\s*|\s+(?=kiêm\s)").match(t, pos)
             if not sep:
                 break
             nxt = sep.end()
@@ -288,7 +288,7 @@ def find_persons(text: str, units: list[UnitMention], home: str | None = None) -
                                  text[max(0, start - 16):start])) or text[sc.skip(end):sc.skip(end) + 1] == ":"
         intro = _LIST_INTRO.match(text, end)  # "5 Phó Chủ nhiệm VPCP là các ông, bà: A, B và C"
         if intro:
-            is_list, end = True, intro.end() - 1
+            is_list, end = True, (intro.end() - 1 if intro.group(0).endswith(":") else intro.end())
         p = sc.skip(end)
         if is_list and p < len(text) and text[p] == ":":
             p = p + 1

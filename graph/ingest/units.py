@@ -35,12 +35,15 @@ _OCCASION_HEADS = ("Ban Chỉ đạo", "Ban chỉ đạo", "Ban", "Tiểu ban", 
 #: Heads that are whole names alone ("Phó Bí thư Tỉnh ủy").
 _BARE_HEADS = ("Tỉnh ủy", "Thành ủy", "Huyện ủy", "Tỉnh uỷ", "Thành uỷ", "Huyện uỷ")
 #: Bodies of a body, written before it: "Văn phòng UBND tỉnh", "Ban Thường vụ Tỉnh ủy", "Thường trực HĐND".
-_PREFIX = re.compile(r"(?:Văn phòng|Ban Thường vụ|Thường trực|Ban Tổ chức|Ban Tuyên giáo|Ban Dân vận|Ban Nội chính"
-                     r"|Ban Kinh tế|Ban Kiểm tra|Ủy ban Kiểm tra|Uỷ ban Kiểm tra|Ban Chấp hành|Công đoàn)\s+$")
+_PREFIX = re.compile(r"(?:Văn phòng|Ban [Tt]hường vụ|BTV|Thường trực|Ban [Tt]ổ chức|Ban Tuyên giáo"
+                     r"|Ban Dân vận|Ban Nội chính|Ban Kinh tế|Ban Kiểm tra|Ủy ban Kiểm tra|Uỷ ban Kiểm tra"
+                     r"|Ban Chấp hành|Công đoàn)\s+$")
 _PREFIXED = ("Tỉnh ủy", "Thành ủy", "Huyện ủy", "Đảng ủy", "Đảng uỷ", "Tỉnh uỷ", "Thành uỷ", "Huyện uỷ", "UBND",
              "HĐND", "Ủy ban nhân dân", "Hội đồng nhân dân", "Đoàn ĐBQH", "Đoàn đại biểu Quốc hội")
 #: A title ending in its unit's head word: "Phó Trưởng phòng Chính sách dân tộc" (Phòng Chính sách dân tộc).
 _TITLE_HEAD = re.compile(r"(?<!\w)(?:[Pp]hó [Tt]rưởng|[Tt]rưởng|[Pp]hó) (ban|phòng) (?=[A-ZĐ])(?!Thường trực)")
+#: Lower-case pairs inside names whose first word alone would end one ("giao" is a verb).
+_NAME_PAIRS = frozenset({"giao thông", "giao dịch"})
 PARTY_HEADS = ("Chi bộ", "Đảng bộ", "Đảng ủy", "Đảng uỷ")
 
 
@@ -187,6 +190,9 @@ def _extend(text: str, pos: int, limit: int, head: str) -> int:
                     i += 1
                     continue
                 break
+            if f"{w} {nxt}" in _NAME_PAIRS:
+                end, lower_run, n, i = toks[i + 1][2], lower_run + 2, n + 2, i + 2
+                continue  # "Ủy ban An toàn giao thông Quốc gia", "Cục Cảnh sát giao thông"
             if w in STOP_WORDS or f"{w} {nxt}" in STOP_WORDS or lower_run >= 9:
                 break
             end, lower_run, n, i = e, lower_run + 1, n + 1, i + 1
