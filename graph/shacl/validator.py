@@ -22,10 +22,11 @@ from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
 from graph.namespaces import SHAPES_GRAPH
-from graph.shacl.access import Cached, MemorySource, NeedsFull, Overlay, StoreAccess
+from graph.shacl.access import Cached, NeedsFull, Overlay, StoreAccess
 from graph.shacl.engine import Evaluator, Source, referenced_classes, subclass_closure, unsupported_reason
 from graph.shacl.fallback import run_pyshacl
 from graph.shacl.focus import TargetFocus, skolemise
+from graph.shacl.local import local_results
 from graph.shacl.reach import Reach, affected, build, extract
 from graph.shacl.results import Result
 from graph.shacl.shapes import ShapesModel, load_shapes
@@ -245,7 +246,7 @@ def change_results(
             return store_results(_memory_copy(store, added, removed)), None
         closure = closure_of(store, c.model, ["" if name is None else name, ONTOLOGY])
         roots = applicable(c, triples, focus, closure)
-        found = evaluate(c, MemorySource(triples), closure, sorted(focus, key=str), roots)
+        found = local_results(c.model, roots, triples, closure, sorted(focus, key=str))
         results += tagged(found, name)
         hit |= {(g, f) for f in focus}
     return results, hit
