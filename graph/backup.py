@@ -1,7 +1,9 @@
 """Backups of the whole store, consistent while the server runs, and their restore.
 
-A backup is a directory: ``store.nq.gz`` (every quad, N-Quads, gzip) and ``manifest.json`` (quad count and the
-fingerprint: SHA-256 of the canonical sorted N-Quads, as releases have it).  N-Quads outlive the engine's
+A backup is a directory: ``store.nq.gz`` (every quad, N-Quads, gzip), ``audit.nq.gz`` (the audit store beside
+the store: changesets and staged changes, :mod:`graph.audit`) and ``manifest.json`` (quad counts and the
+fingerprints: SHA-256 of the canonical sorted N-Quads, as releases have them).  While a server runs, it holds
+the audit store: the manifest then says that the audit store is not included.  N-Quads outlive the engine's
 on-disk format, so a backup restores into any later version, or into a remote engine.
 
 Where the quads come from:
@@ -32,10 +34,11 @@ from typing import Any
 from graph import __version__
 from graph.errors import StoreError
 from graph.release import canonical_nquads, fingerprint_lines
-from graph.store import Store, default_store_path, forget, open_store
+from graph.store import Store, audit_path, default_store_path, forget, open_store
 from graph.store.embedded import LOADING_MARKER, EmbeddedStore
 
 DUMP = "store.nq.gz"
+AUDIT_DUMP = "audit.nq.gz"  # the audit store (graph.audit): changesets and staged changes
 MANIFEST = "manifest.json"
 _WAL = re.compile(r"^\d+\.log$")
 _GEN = re.compile(r"^gen-(\d+)$")
@@ -132,11 +135,34 @@ def read_quads(store_path: Path | None) -> tuple[bytes, str]:
             forget(store)  # release the lock: a server may be started next
 
 
+def _audit_dir(store_path: Path | None) -> Path:
+    return audit_path(Path(store_path or default_store_path()), os.environ.get("GOVKG_AUDIT_STORE", ""))
+
+
+def read_audit(store_path: Path | None) -> bytes | None:
+    """Every quad of the audit store beside the store (:mod:`graph.audit`); ``None`` when a server holds it."""
+    p = _audit_dir(store_path)
+    if not p.exists():
+        return b""
+    try:
+        st = open_store(p, {"BACKEND": "embedded"})
+    except StoreError as e:
+        if not _locked(e.__cause__ or e):
+            raise
+        return None
+    try:
+        return _dump_lines(st)
+    finally:
+        forget(st)
+
+
 def backup(store_path: Path | None, out: Path) -> dict[str, Any]:
-    """Write a backup of the store into the new directory ``out``; its manifest."""
+    """Write a backup of the store (and of its audit store) into the new directory ``out``; its manifest."""
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise BackupRefused(f"{out} exists and is not an empty directory; name a new one")
     data, origin = read_quads(store_path)
+    audit = read_audit(store_path)
+    audit_lines = canonical_nquads(audit.decode("utf-8").splitlines()) if audit is not None else []
     lines = canonical_nquads(data.decode("utf-8").splitlines())
     manifest = {
         "format": "govkg-backup/1",
@@ -146,12 +172,18 @@ def backup(store_path: Path | None, out: Path) -> dict[str, Any]:
         "quads": len(lines),
         "fingerprint": fingerprint_lines(lines),
         "dump": DUMP,
+        "audit": ({"quads": len(audit_lines), "fingerprint": fingerprint_lines(audit_lines), "dump": AUDIT_DUMP}
+                  if audit is not None else {"included": False,
+                                             "reason": "the server holds the audit store; stop it to back it up"}),
     }
     tmp = out.parent / f".{out.name}.partial"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     with gzip.open(tmp / DUMP, "wb", compresslevel=6) as gz:
         gz.write(data)
+    if audit is not None:
+        with gzip.open(tmp / AUDIT_DUMP, "wb", compresslevel=6) as gz:
+            gz.write(audit)
     (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     if out.exists():
         out.rmdir()
@@ -197,7 +229,26 @@ def restore(src: Path, store_path: Path | None) -> dict[str, Any]:
             raise StoreError(f"the restored store's fingerprint {got[:16]}… differs from the backup's "
                              f"{str(manifest['fingerprint'])[:16]}…; the store is marked incomplete and will not "
                              "be served")
+        _restore_audit(src, manifest, store_path)
         return manifest
     finally:
         if isinstance(store, EmbeddedStore):
             forget(store)
+
+
+def _restore_audit(src: Path, manifest: dict[str, Any], store_path: Path) -> None:
+    """The backup's audit store into the (empty) audit store beside ``store_path``, its fingerprint checked."""
+    meta = manifest.get("audit") or {}
+    if not meta.get("dump") or not (src / str(meta["dump"])).is_file():
+        return
+    audit = open_store(_audit_dir(store_path), {"BACKEND": "embedded"})
+    try:
+        if audit.count() > 0:
+            raise BackupRefused(f"the audit store beside {store_path} is not empty; restore into a new directory")
+        with gzip.open(src / str(meta["dump"]), "rb") as gz:
+            audit.load(gz.read(), format="nquads")
+        got = fingerprint_lines(canonical_nquads(_dump_lines(audit).decode("utf-8").splitlines()))
+        if got != meta["fingerprint"]:
+            raise StoreError(f"the restored audit store's fingerprint {got[:16]}… differs from the backup's")
+    finally:
+        forget(audit)

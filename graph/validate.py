@@ -30,7 +30,8 @@ from graph.store.base import Store
 _RDFLIB_FORMATS = {"turtle": "turtle", "trig": "trig", "ntriples": "nt", "nquads": "nquads", "jsonld": "json-ld",
                    "rdfxml": "xml"}
 _SEVERITY: dict[URIRef, str] = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
-#: The write path's audit graph (graph.diffs.CHANGES_GRAPH): records of changes, never validated as data.
+#: The write path's audit graph (graph.diffs.CHANGES_GRAPH): records of changes, never validated as data.  It lives
+#: in the audit store (graph.audit); only a store written before that still holds it, until the server starts.
 CHANGES_GRAPH = URIRef(f"{BASE}/graph/changes")
 
 

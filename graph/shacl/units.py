@@ -41,7 +41,8 @@ if TYPE_CHECKING:
 
 ONTOLOGY = str(ONTOLOGY_GRAPH)
 SHAPES = str(SHAPES_GRAPH)
-#: The audit graph of the write path (graph.diffs.CHANGES_GRAPH): records of changes, not data.
+#: The audit graph of the write path (graph.diffs.CHANGES_GRAPH): records of changes, not data.  It lives in the
+#: audit store (graph.audit), not in the data store; a store written before that holds it until its first start.
 CHANGES = f"{BASE}/graph/changes"
 #: Graphs that are never a unit.
 NEVER = (SHAPES, CHANGES)
