@@ -178,8 +178,8 @@ def diff_ops(d: Diff) -> list[str]:
     removed = [q for q in d.removed if not _blank(q)]
     if removed:
         ops.append("DELETE DATA { " + " ".join(_stmt(q) for q in removed) + " }")
-    if d.added:
-        ops.append(insert_data(d.added))
+    if d.added or d.reblank:
+        ops.append(insert_data([*d.added, *d.reblank]))  # one operation: a blank-node label is one node
     ops += [f"CREATE SILENT GRAPH <{g}>" for g in d.created]
     ops += [f"DROP SILENT GRAPH <{g}>" for g in d.dropped]
     return ops

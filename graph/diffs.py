@@ -4,15 +4,17 @@ A write names the graphs it can touch (its *scope*); their quads are read from t
 lock), the write is played on a copy in memory (a SPARQL Update runs on an in-memory store holding just those
 graphs; a graph upload or a patch is set arithmetic), and the difference is the change.
 
-Blank nodes cannot be named by SPARQL Update, so a change never leaves one it involves behind: blank nodes
-that the write creates, and every blank node of a graph where the write adds or removes a triple involving an
-existing blank node, become skolem IRIs ``{BASE}/.well-known/genid/{uuid}`` (RDF 1.1 Concepts 3.5).  The
-diff is then exact and can be committed with ``DELETE DATA`` / ``INSERT DATA`` and reverted quad for quad.
+Blank nodes stay blank nodes.  A diff records them by *component* (the blank-node quads connected through
+shared blank nodes, across graphs): a component of the state after that is not one of the state before is
+added whole, one of the state before that is gone is removed whole.  The record is exact up to blank-node
+renaming (which RDF does not distinguish).  Since SPARQL Update cannot name a stored blank node, the commit
+rewrites the blank-node part of the graphs holding a removed component (``unblank``: delete their blank-node
+quads by pattern, insert the kept components again with the added ones, in the same update); a revert or an
+accepted review finds the stored component to remove by its canonical form (:func:`graph.release.canonical_nquads`).
 """
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
@@ -26,7 +28,6 @@ from graph.sparql_guard import tokens
 from graph.store.base import QuadTuple, Store
 
 CHANGES_GRAPH = f"{BASE}/graph/changes"
-GENID = f"{BASE}/.well-known/genid/"
 ALL = None  # a scope of every graph
 
 
@@ -38,8 +39,10 @@ class Diff:
     removed: list[QuadTuple] = field(default_factory=list)
     created: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
-    #: graphs whose blank-node triples are all removed at commit (their blank nodes were skolemised)
+    #: commit only (not recorded): graphs whose blank-node quads are all deleted at commit, and the unchanged
+    #: components of those graphs, inserted again with fresh blank nodes
     unblank: list[str | None] = field(default_factory=list)
+    reblank: list[QuadTuple] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -142,7 +145,7 @@ def play_update(store: Store, text: str) -> Diff:
         mem.close()
     if CHANGES_GRAPH in named:
         raise ForbiddenOperation(f"<{CHANGES_GRAPH}> is the audit graph; only the write path writes it")
-    return diff(before, after, {g for g in scope if g is not None}, named)
+    return widened(store, before, after, {g for g in scope if g is not None}, named)
 
 
 def update_plan(text: str) -> Callable[[Store], Diff]:
@@ -162,7 +165,7 @@ def graph_plan(graph: str | None, quads: set[QuadTuple], mode: str) -> Callable[
         after: set[QuadTuple] = new if mode == "put" else before | new if mode == "post" else set()
         gb = {graph} if existed and graph else set()
         ga = set() if mode == "delete" or graph is None else {graph}
-        return diff(before, after, gb, ga)
+        return widened(store, before, after, gb, ga)
 
     return plan
 
@@ -179,49 +182,121 @@ def patch_plan(add: Iterable[QuadTuple], remove: Iterable[QuadTuple],
         if None not in graphs:
             scope = scope[1:]
         before = read_graphs(store, scope)
-        after = (before - remove) | add
+        after = (before - _matching(before, remove)) | _fresh(add)
         gb = {g for g in scope if g is not None}
         ga = (gb | {str(q[3]) for q in after if q[3] is not None} | set(create)) - set(drop)
-        return diff(before, after, gb, ga)
+        return widened(store, before, after, gb, ga)
 
     return plan
 
 
 def diff(before: set[QuadTuple], after: set[QuadTuple], graphs_before: set[str], graphs_after: set[str]) -> Diff:
-    """The change from ``before`` to ``after`` (quads of the same graphs), blank nodes skolemised."""
-    after = skolemise(before, after)
-    d = Diff(
-        added=sorted(after - before, key=_key),
-        removed=sorted(before - after, key=_key),
-        created=sorted(graphs_after - graphs_before),
-        dropped=sorted(graphs_before - graphs_after),
-    )
-    d.unblank = sorted({_g(q) for q in d.removed if _blank(q)}, key=lambda g: g or "")
-    return d
-
-
-def skolemise(before: set[QuadTuple], after: set[QuadTuple], mint: Callable[[], str] | None = None) -> set[QuadTuple]:
-    """``after`` with the blank nodes the change involves replaced by skolem IRIs (see the module's text)."""
-    mint = mint or (lambda: f"{GENID}{uuid.uuid4().hex}")
-    old = {t for q in before for t in q[:3] if isinstance(t, BNode)}
-    added, removed = after - before, before - after
-    fresh = {t for q in added for t in q[:3] if isinstance(t, BNode) and t not in old}
-    mapping: dict[Node, Node] = {t: URIRef(mint()) for t in fresh}
-    # graphs where an existing blank node is touched: all their blank nodes go (and, with them, every graph
-    # that shares one of those blank nodes).
-    troubled = {_g(q) for q in removed if _blank(q)} | {_g(q) for q in added if any(t in old for t in q[:3])}
+    """The change from ``before`` to ``after`` (quads of the same graphs); blank nodes by component."""
+    cb, ca = set(components(before)), set(components(after))
+    gone, new = cb - ca, ca - cb
+    ground_b = {q for q in before if not _blank(q)}
+    ground_a = {q for q in after if not _blank(q)}
+    added = (ground_a - ground_b).union(*new)
+    removed = (ground_b - ground_a).union(*gone)
+    # graphs whose blank-node part is rewritten: those of the removed components, and every graph sharing a
+    # component with one of them (a blank node shared by two graphs must stay one node)
+    unblank = {_g(q) for c in gone for q in c}
     while True:
-        nodes = {t for q in after if _g(q) in troubled for t in q[:3] if isinstance(t, BNode)}
-        more = {_g(q) for q in after if _g(q) not in troubled and any(t in nodes for t in q[:3])}
+        more = {_g(q) for c in cb if any(_g(x) in unblank for x in c) for q in c} - unblank
         if not more:
             break
-        troubled |= more
-    for t in nodes:
-        mapping.setdefault(t, URIRef(mint()))
-    if not mapping:
-        return after
-    m = mapping.get
-    return {(m(q[0], q[0]), m(q[1], q[1]), m(q[2], q[2]), q[3]) for q in after}
+        unblank |= more
+    keep = {q for c in ca - new if any(_g(x) in unblank for x in c) for q in c}
+    return Diff(
+        added=sorted(added, key=_key),
+        removed=sorted(removed, key=_key),
+        created=sorted(graphs_after - graphs_before),
+        dropped=sorted(graphs_before - graphs_after),
+        unblank=sorted(unblank, key=lambda g: g or ""),
+        reblank=sorted(keep, key=_key),
+    )
+
+
+def widened(store: Store, before: set[QuadTuple], after: set[QuadTuple], graphs_before: set[str],
+             graphs_after: set[str]) -> Diff:
+    """:func:`diff`, with the graphs outside the plan's scope that share a blank node with a graph whose
+    blank-node part is rewritten read in too (unchanged), so that the commit keeps that node one node.
+
+    Only a store that can name its blank nodes (:meth:`Store.quads` on the embedded store) can tell; on
+    others a blank node shared across graphs by a write outside the scope is not seen."""
+    seen = {_g(q) for q in before | after}
+    while True:
+        d = diff(before, after, graphs_before, graphs_after)
+        nodes = {t for q in (*d.removed, *d.reblank) for t in (q[0], q[2]) if isinstance(t, BNode)}
+        outside: set[QuadTuple] = set()
+        try:
+            for n in nodes:
+                outside.update(q for q in (*store.quads(s=n), *store.quads(o=n)) if _g(q) not in seen)
+        except ValueError:  # the store cannot name a blank node
+            return d
+        if not outside:
+            return d
+        extra = {_g(q) for q in outside}
+        rest = read_graphs(store, sorted(extra, key=lambda g: g or ""))
+        before, after, seen = before | rest, after | rest, seen | extra
+
+
+def components(quads: Iterable[QuadTuple]) -> list[frozenset[QuadTuple]]:
+    """The blank-node quads of ``quads`` grouped by the blank nodes they share (in any graph)."""
+    parent: dict[Node, Node] = {}
+
+    def root(t: Node) -> Node:
+        while parent.setdefault(t, t) != t:
+            parent[t] = parent[parent[t]]
+            t = parent[t]
+        return t
+
+    blank = [q for q in quads if _blank(q)]
+    for q in blank:
+        first, *rest = [t for t in (q[0], q[2]) if isinstance(t, BNode)]
+        for t in rest:
+            parent[root(t)] = root(first)
+    groups: dict[Node, set[QuadTuple]] = {}
+    for q in blank:
+        groups.setdefault(root(q[0] if isinstance(q[0], BNode) else q[2]), set()).add(q)
+    return [frozenset(g) for g in groups.values()]
+
+
+def canonical(component: Iterable[QuadTuple]) -> tuple[int, tuple[str, ...]]:
+    """A key equal for components equal up to blank-node renaming (colour refinement, as release fingerprints)."""
+    from graph.changesets import nquad
+    from graph.release import canonical_nquads
+
+    lines = [nquad(q) for q in component]
+    return len(lines), tuple(canonical_nquads(lines))
+
+
+def _matching(before: set[QuadTuple], remove: Iterable[QuadTuple]) -> set[QuadTuple]:
+    """The quads of ``before`` that ``remove`` names: ground quads as they are, and for each blank-node component
+    of ``remove`` one stored component equal to it up to renaming (none when the data has changed since)."""
+    remove = set(remove)
+    out = {q for q in remove if not _blank(q)}
+    wanted = components(remove)
+    if not wanted:
+        return out
+    stored: dict[tuple[int, tuple[str, ...]], list[frozenset[QuadTuple]]] = {}
+    for c in components(before):
+        stored.setdefault(canonical(c), []).append(c)
+    for c in wanted:
+        same = stored.get(canonical(c))
+        if same:
+            out |= same.pop()
+    return out
+
+
+def _fresh(add: Iterable[QuadTuple]) -> set[QuadTuple]:
+    """``add`` with its blank nodes given new labels (they are new nodes, never one of the store's)."""
+    mapping: dict[Node, Node] = {}
+
+    def m(t: Node) -> Node:
+        return mapping.setdefault(t, BNode()) if isinstance(t, BNode) else t
+
+    return {(m(q[0]), q[1], m(q[2]), q[3]) for q in add}
 
 
 def _blank(q: QuadTuple) -> bool:
