@@ -34,9 +34,10 @@ CUES: list[tuple[str, str]] = [
     ("le-ky-niem", r"lễ kỷ niệm|mít tinh kỷ niệm|tổ chức kỷ niệm|gặp mặt kỷ niệm"),
     ("dai-hoi", r"đại hội(?! đồng)"),
     ("phat-dong-phong-trao", r"lễ phát động|phát động (?:phong trào|đợt|cuộc) thi đua"),
-    ("bo-nhiem", r"bổ nhiệm|trao quyết định|công bố quyết định"),
-    ("mien-nhiem", r"miễn nhiệm"),
-    ("dieu-dong", r"điều động"),
+    # DOMAIN.md §3: one personnel-decision type covers bổ nhiệm, trao quyết định, kiện toàn, miễn nhiệm, điều động,
+    # and the Prime Minister's phê chuẩn of an election or dismissal.
+    ("bo-nhiem", r"bổ nhiệm|trao quyết định|công bố quyết định|miễn nhiệm|điều động|phê chuẩn"
+                  r"|(?<!được )kiện toàn (?:chức danh|chức vụ|nhân sự|(?:các )?thành viên)"),
     ("sap-xep-to-chuc", r"sắp xếp(?: lại)? tổ chức|hợp nhất|sáp nhập"),
     ("dang-huong", r"dâng hương|viếng lăng|báo công"),
     ("don-nhan-khen-thuong", r"(?:đón nhận|trao tặng|trao|được tặng|tặng thưởng) (?:Huân chương|Cờ thi đua|danh hiệu"

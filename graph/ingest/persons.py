@@ -357,4 +357,30 @@ def find_persons(text: str, units: list[UnitMention], home: str | None = None) -
                                  hon.group(0).strip() if hon else None))
         used.append((a, max(e, b)))
     out.sort(key=lambda p: p.start)
+    _decided(sc, out)
     return out
+
+
+#: A personnel decision naming the post before the person: "phê chuẩn ... chức vụ Phó Chủ tịch UBND tỉnh X ...
+#: đối với ông A", "bầu bổ sung Ủy viên UBND tỉnh ... đối với đồng chí A", "phê chuẩn bổ sung 2 Ủy viên UBND tỉnh X
+#: là ông A, ... và ông B", "miễn nhiệm chức vụ Chủ tịch UBND tỉnh X của ông A".
+_DECISION = re.compile(r"(?:chức vụ|chức danh|(?:phê chuẩn|bầu|miễn nhiệm)(?: bổ sung)?(?: \d+)?)\s+(?=\S)")
+_TO_PERSON = re.compile(r"(?:đối với|của|là)\s+(?:các\s+)?(?:ông|bà|đồng chí)\b")
+
+
+def _decided(sc: _Scanner, persons: list[PersonMention]) -> None:
+    t = sc.text
+    for m in _DECISION.finditer(t):
+        posts, end = sc.chain(m.end())
+        if len(posts) != 1 or posts[0].unit is None:
+            continue
+        stop = re.compile(r"[.!?\n]|" + _DECISION.pattern).search(t, end)
+        limit = stop.start() if stop else len(t)
+        to = _TO_PERSON.search(t, end, limit)
+        if to is None:
+            continue
+        post = posts[0]
+        for p in persons:
+            if to.end() <= p.name_start < limit and not any(
+                    fold(q.title) == fold(post.title) and q.unit == post.unit for q in p.posts):
+                p.posts.append(Post(**{**vars(post), "implied": False}))
