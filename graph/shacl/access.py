@@ -50,6 +50,60 @@ class StoreAccess(Access):
         return {(q[0], q[1], q[2]) for q in self._quads(None, pred, node)}
 
 
+class GraphAccess(StoreAccess):
+    """One named graph read whole into memory (a source's graph is small) and other graphs read node by node.
+
+    :func:`open` reads the graph at once when it holds at most ``limit`` quads, else it is read node by node too.
+    """
+
+    def __init__(self, store: Store, quads: list[QuadTuple], others: Sequence[str]) -> None:
+        super().__init__(store, graphs=list(others))
+        self._other_s: dict[Node | None, list[QuadTuple]] = {}
+        self._other_o: dict[Node | None, list[QuadTuple]] = {}
+        self.by_s: dict[Node, list[QuadTuple]] = defaultdict(list)
+        self.by_o: dict[Node, list[QuadTuple]] = defaultdict(list)
+        for q in quads:
+            self.by_s[q[0]].append(q)
+            self.by_o[q[2]].append(q)
+
+    @classmethod
+    def open(cls, store: Store, graph: str | None, others: Sequence[str], limit: int = 5000) -> StoreAccess:
+        if graph is None:
+            return StoreAccess(store, graphs=[graph, *others])
+        q = f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT * WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} LIMIT {limit + 1} }}"
+        n = int(store.query(q).rows()[0]["n"])  # type: ignore[call-overload]
+        if n > limit:
+            return StoreAccess(store, graphs=[graph, *others])
+        try:
+            quads = store.quads(None, None, None, graph)
+        except ValueError as e:
+            raise NeedsFull(str(e)) from e
+        return cls(store, quads, others)
+
+    def quads(self, s: Node | None, p: Node | None, o: Node | None) -> list[QuadTuple]:
+        if s is not None:
+            mine = [q for q in self.by_s.get(s, ()) if (p is None or q[1] == p) and (o is None or q[2] == o)]
+        elif o is not None:
+            mine = [q for q in self.by_o.get(o, ()) if p is None or q[1] == p]
+        else:
+            raise NeedsFull("a pattern without subject or object")
+        return mine + self._others(s, p, o)
+
+    def _others(self, s: Node | None, p: Node | None, o: Node | None) -> list[QuadTuple]:
+        """The other graphs' quads, read once per node (every predicate at once: a node has few there)."""
+        key, cache = (s, self._other_s) if s is not None else (o, self._other_o)
+        hit = cache.get(key)
+        if hit is None:
+            hit = cache[key] = self._quads(s, None, None) if s is not None else self._quads(None, None, o)
+        return [q for q in hit if (p is None or q[1] == p) and (o is None or q[2] == o)]
+
+    def out(self, node: Node, pred: Node | None) -> Iterable[Triple]:
+        return {(q[0], q[1], q[2]) for q in self.quads(node, pred, None)}
+
+    def inc(self, node: Node, pred: Node | None) -> Iterable[Triple]:
+        return {(q[0], q[1], q[2]) for q in self.quads(None, pred, node)}
+
+
 class Overlay(Access):
     """The data after a change: the store's quads, less ``removed``, plus ``added``, seen as triples."""
 

@@ -22,7 +22,7 @@ from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
 from graph.namespaces import SHAPES_GRAPH
-from graph.shacl.access import Cached, NeedsFull, Overlay, StoreAccess
+from graph.shacl.access import Cached, GraphAccess, NeedsFull, Overlay
 from graph.shacl.engine import Evaluator, Source, referenced_classes, subclass_closure, unsupported_reason
 from graph.shacl.fallback import run_pyshacl
 from graph.shacl.focus import TargetFocus, skolemise
@@ -235,7 +235,7 @@ def change_results(
     hit: Affected = set()
     for g, (g_added, g_removed) in sorted(by_graph.items(), key=lambda kv: str(kv[0] or "")):
         name = None if g is None else str(g)
-        before = StoreAccess(store, graphs=[name, ONTOLOGY])
+        before = GraphAccess.open(store, name, [ONTOLOGY])
         changed = {(q[0], q[1], q[2]) for q in (*g_added, *g_removed)}
         try:
             focus = affected(c.reach, Cached(before), changed, limit=10**9) or set()
