@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -16,6 +17,8 @@ from flask import Flask, current_app, request
 from webui.errors import ApiError
 
 RETRY_AFTER_S = 2
+QUEUE_WAIT_S = 1.0  # how long a client's request beyond CLIENT_CONCURRENCY waits for one of its own to end
+QUEUE_FACTOR = 4  # how many may wait so, per slot
 BODY_READ_TIMEOUT_S = 30.0
 
 
@@ -69,11 +72,17 @@ def read_body(limit: int, setting: str) -> bytes:
 
 
 class ClientSlots:
-    """Counts requests in flight per client; refuses beyond ``limit`` with 429."""
+    """Counts requests in flight per client.  Beyond ``limit``, a request waits in the client's small queue
+    (at most ``QUEUE_FACTOR * limit`` waiting, each at most ``QUEUE_WAIT_S``) for one of the client's own
+    queries to end; a full queue or a wait that runs out gets 429.  A browser's burst (the query editor sends its
+    autocompletion queries with the query) is served; a flood is still refused within ``QUEUE_WAIT_S``, and a
+    waiting request never holds a query worker, so other clients are served meanwhile."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self._freed = threading.Condition(self._lock)
         self._busy: dict[tuple[str, str], int] = {}
+        self._waiting: dict[tuple[str, str], int] = {}
 
     @staticmethod
     def client() -> tuple[str, str]:
@@ -83,11 +92,9 @@ class ClientSlots:
     def slot(self, limit: int) -> Iterator[None]:
         key = self.client()
         with self._lock:
-            n = self._busy.get(key, 0)
-            if n >= limit:
-                raise ApiError(429, f"this client already runs {n} queries (CLIENT_CONCURRENCY={limit}); "
-                                    "wait for them to finish", {"Retry-After": str(RETRY_AFTER_S)})
-            self._busy[key] = n + 1
+            if self._busy.get(key, 0) >= limit:
+                self._wait(key, limit)
+            self._busy[key] = self._busy.get(key, 0) + 1
         try:
             yield
         finally:
@@ -97,6 +104,26 @@ class ClientSlots:
                     self._busy.pop(key, None)
                 else:
                     self._busy[key] = left
+                self._freed.notify_all()
+
+    def _wait(self, key: tuple[str, str], limit: int) -> None:
+        """Under the lock: wait for a slot of this client, or raise 429."""
+        waiting = self._waiting.get(key, 0)
+        if waiting < QUEUE_FACTOR * limit:
+            self._waiting[key] = waiting + 1
+            deadline = time.monotonic() + QUEUE_WAIT_S
+            try:
+                while self._busy.get(key, 0) >= limit and (left := deadline - time.monotonic()) > 0:
+                    self._freed.wait(left)
+            finally:
+                self._waiting[key] -= 1
+                if not self._waiting[key]:
+                    del self._waiting[key]
+            if self._busy.get(key, 0) < limit:
+                return
+        n = self._busy.get(key, 0)
+        raise ApiError(429, f"this client already runs {n} queries (CLIENT_CONCURRENCY={limit}); "
+                            "wait for them to finish", {"Retry-After": str(RETRY_AFTER_S)})
 
     def in_flight(self) -> int:
         with self._lock:
