@@ -35,7 +35,7 @@ from graph.payloads import parse
 from graph.sparql_guard import inspect
 from webui import render
 from webui.app import get_audit_store, get_store, setting
-from webui.auth import require, token_file
+from webui.auth import check_secret, require
 from webui.errors import ApiError, status_of
 from webui.steward_session import csrf_token, lang, signed_in, steward, violations, violations_response, write_context
 
@@ -84,7 +84,7 @@ def desk() -> ResponseReturnValue:
 
 @bp.post("/steward/sign-in")
 def sign_in() -> ResponseReturnValue:
-    info = token_file().check(request.form.get("token", "").strip())
+    info = check_secret(request.form.get("token", "").strip())
     if info is None or not info.allows("steward"):
         return _page("desk.html", 401, error="Token không hợp lệ." if lang() == "vi" else "That token is not valid "
                      "for a steward.", staged=[])
