@@ -96,6 +96,10 @@ def test_f7_twenty_parallel_valid_writes_all_succeed_and_the_shapes_graph_is_unc
                                     f"COPY <{G}> TO <{SHAPES}>", f"MOVE <{G}> TO <{SHAPES}>",
                                     f"ADD <{G}> TO <https://w3id.org/govkg/graph/ontology>"])
 def test_g6_whole_store_and_system_graph_operations_are_refused_for_stewards(srv: LiveServer, update: str) -> None:
+    iri = f"https://w3id.org/govkg/id/person/test-{uuid.uuid4().hex[:8]}"  # the source graph holds data
+    w = requests.post(srv.url + "/update", data={"update": f"INSERT DATA {{ GRAPH <{G}> {{ {person(iri)} }} }}"},
+                      headers=srv.auth("steward"), timeout=60)
+    assert w.status_code == 204, w.text
     q = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
     before = n(srv, q)
     r = requests.post(srv.url + "/update", data={"update": update}, headers=srv.auth("steward"), timeout=60)
