@@ -11,13 +11,14 @@ import re
 from datetime import date
 from typing import Any
 
-from rdflib import BNode, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from graph.entity_sections import BY_KIND, HEADER_PREDICATES, Section
+from graph.formats import rdf_format
 from graph.labels import iri_ref, kind_of, labels, linkable, text_of, values
 from graph.namespaces import ID, KINDS, PREFIXES
-from graph.store.base import Store
+from graph.store.base import QueryResult, Store, used_prefixes
 from graph.text import nfc
 
 #: What may follow ``/id/{kind}/``: slug segments (concepts have two), no dots, nothing to escape.
@@ -306,10 +307,26 @@ def neighbourhood(view: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
 
 def entity_rdf(store: Store, iri: str, fmt: str) -> bytes:
     """The entity's triples (its statements, their blank nodes, and the statements that point at it) in
-    ``fmt`` (a name, media type or extension of :mod:`graph.formats`)."""
+    ``fmt`` (a name, media type or extension of :mod:`graph.formats`).  Turtle declares the project's prefixes
+    that it uses (:data:`graph.namespaces.PREFIXES`); JSON-LD is compacted with them as its ``@context``."""
     ref_this = iri_ref(iri)
     q = (
         f"CONSTRUCT {{ {ref_this} ?p ?o . ?o ?bp ?bo . ?s ?ip {ref_this} }} WHERE {{ "
         f"{{ {ref_this} ?p ?o OPTIONAL {{ ?o ?bp ?bo FILTER(isBlank(?o)) }} }} UNION {{ ?s ?ip {ref_this} }} }}"
     )
-    return store.query(q, union_default_graph=True).serialize(fmt)
+    result = store.query(q, union_default_graph=True)
+    if rdf_format(fmt).name == "jsonld":
+        return _compact_jsonld(result)
+    return result.serialize(fmt, prefixes=PREFIXES)
+
+
+def _compact_jsonld(result: QueryResult) -> bytes:
+    """The triples as compact JSON-LD: the used prefixes of :data:`PREFIXES` as the ``@context``, IRIs as
+    ``unit:vpcp-vu-i``, one node object per subject."""
+    g = Graph(bind_namespaces="none")
+    for t in result:
+        g.add(t)  # type: ignore[arg-type]
+    iris = [str(x) for t in g for x in t if isinstance(x, URIRef)]
+    iris += [str(x.datatype) for _, _, x in g if isinstance(x, Literal) and x.datatype]
+    ctx = used_prefixes(iris, PREFIXES)
+    return g.serialize(format="json-ld", context=ctx, auto_compact=True, indent=2).encode("utf-8")

@@ -170,3 +170,25 @@ def test_home_links_to_the_dataset_description_and_the_releases(viewer_url: str)
     assert "VoID" in void.group(2)
     assert get(viewer_url, void.group(1), headers={"Accept": "text/turtle"}).status_code == 200
     assert get(viewer_url, releases.group(1)).status_code == 200
+
+
+def test_turtle_and_json_ld_twins_use_the_project_prefixes(viewer_url: str) -> None:
+    """The ``.ttl`` twin reads ``person:le-tuan-dung foaf:name ...`` (prefixes declared once, only those used),
+    the ``.jsonld`` twin is compact with those prefixes as its ``@context``; both hold the N-Triples' triples."""
+    def triples(body: bytes, fmt: ox.RdfFormat) -> set[str]:  # blank nodes compared as blank
+        return {re.sub(r"_:\S+", "_:b", str(t)) for t in ox.parse(body, format=fmt)}
+
+    nt = triples(get(viewer_url, "/id/person/le-tuan-dung.nt").content, ox.RdfFormat.N_TRIPLES)
+    ttl = get(viewer_url, "/id/person/le-tuan-dung", headers={"Accept": "text/turtle"}).text
+    assert "@prefix person: <https://w3id.org/govkg/id/person/> ." in ttl
+    assert "@prefix foaf: <http://xmlns.com/foaf/0.1/> ." in ttl
+    assert re.search(r"^person:le-tuan-dung .*foaf:name \"Lê Tuấn Dũng\"", ttl, re.M | re.S)
+    assert "<https://w3id.org/govkg/id/person/le-tuan-dung>" not in ttl
+    assert "@prefix sh:" not in ttl  # a prefix the entity does not use is not declared
+    assert triples(ttl.encode(), ox.RdfFormat.TURTLE) == nt
+    r = get(viewer_url, "/id/person/le-tuan-dung.jsonld")
+    doc = r.json()
+    assert doc["@context"]["person"] == "https://w3id.org/govkg/id/person/"
+    me = next(n for n in doc["@graph"] if n["@id"] == "person:le-tuan-dung")
+    assert me["foaf:name"] == "Lê Tuấn Dũng" or me["foaf:name"]["@value"] == "Lê Tuấn Dũng"
+    assert triples(r.content, ox.RdfFormat.JSON_LD) == nt

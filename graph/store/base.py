@@ -12,7 +12,8 @@ API.
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterator, Sequence
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import IO, Literal, Protocol
@@ -30,8 +31,11 @@ class QueryResult(abc.ABC):
     variables: list[str]
 
     @abc.abstractmethod
-    def serialize(self, fmt: str) -> bytes:
-        """The whole answer in ``fmt`` (a results format for solutions and booleans, an RDF format for graphs)."""
+    def serialize(self, fmt: str, prefixes: Mapping[str, str] | None = None) -> bytes:
+        """The whole answer in ``fmt`` (a results format for solutions and booleans, an RDF format for graphs).
+
+        ``prefixes`` (name -> namespace) abbreviate a graph's IRIs in formats that have prefixes (Turtle, TriG);
+        only those the answer uses are declared (:func:`used_prefixes`)."""
 
     @abc.abstractmethod
     def chunks(self, fmt: str) -> Iterator[bytes]:
@@ -50,6 +54,24 @@ class QueryResult(abc.ABC):
         if self.kind != "solutions":
             raise TypeError(f"a {self.kind} result has no rows")
         return list(self)  # type: ignore[arg-type]
+
+
+#: A local name that reads well after a prefix (``unit:vpcp-vu-i``); others (``concept:unit-type\/vu``) stay IRIs.
+_PLAIN_LOCAL = re.compile(r"[\w-]+(?:\.[\w-]+)*")
+
+
+def used_prefixes(iris: Iterable[str], prefixes: Mapping[str, str]) -> dict[str, str]:
+    """The entries of ``prefixes`` that abbreviate at least one of ``iris`` to a plain prefixed name (the longest
+    namespace wins)."""
+    by_len = sorted(prefixes.items(), key=lambda kv: -len(kv[1]))
+    used: dict[str, str] = {}
+    for iri in set(iris):
+        for name, ns in by_len:
+            if iri.startswith(ns):
+                if _PLAIN_LOCAL.fullmatch(iri[len(ns):]):
+                    used[name] = ns
+                break
+    return {name: ns for name, ns in prefixes.items() if name in used}
 
 
 class Transaction(Protocol):

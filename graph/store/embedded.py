@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
@@ -22,8 +22,8 @@ from rdflib.term import Node
 from graph.errors import ParseError, QuerySyntaxError, StoreError, StoreIncomplete
 from graph.formats import UnknownFormat, rdf_format, results_format
 from graph.namespaces import PREFIXES
-from graph.store.base import QuadTuple, QueryResult, Store
-from graph.store.terms import n3, to_ox, to_rdflib
+from graph.store.base import QuadTuple, QueryResult, Store, used_prefixes
+from graph.store.terms import iris_in, n3, to_ox, to_rdflib
 
 #: Inputs larger than this are bulk-loaded (parsed first, then written under a marker file).  Measured with
 #: ``python -m bench``: Oxigraph's transactional load is faster below ~1 MB but 2x slower than a bulk load at
@@ -57,7 +57,11 @@ class OxigraphResult(QueryResult):
             raise TypeError(f"a {self.kind} result is not a boolean")
         return bool(self._raw)
 
-    def serialize(self, fmt: str) -> bytes:
+    def serialize(self, fmt: str, prefixes: Mapping[str, str] | None = None) -> bytes:
+        if prefixes and self.kind == "graph" and rdf_format(fmt).name in ("turtle", "trig"):
+            triples = list(self._raw)
+            used = used_prefixes(iris_in(triples), prefixes)
+            return ox.serialize(triples, None, rdf_format(fmt).ox, prefixes=used) or b""
         buf = io.BytesIO()
         self._write(buf, fmt)
         return buf.getvalue()

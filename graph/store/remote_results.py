@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pyoxigraph as ox
@@ -17,8 +17,8 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from graph.formats import rdf_format, results_format
-from graph.store.base import QueryResult, ResultKind
-from graph.store.terms import to_rdflib
+from graph.store.base import QueryResult, ResultKind, used_prefixes
+from graph.store.terms import iris_in, to_rdflib
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -73,12 +73,16 @@ class RemoteResult(QueryResult):
             raise TypeError(f"a {self.kind} result is not a boolean")
         return bool(json.loads(self.body).get("boolean"))
 
-    def serialize(self, fmt: str) -> bytes:
+    def serialize(self, fmt: str, prefixes: Mapping[str, str] | None = None) -> bytes:
         if self.kind == "graph":
             f = rdf_format(fmt)
             if f.name == "ntriples":
                 return self.body
-            return ox.serialize(ox.parse(self.body, ox.RdfFormat.N_TRIPLES), None, f.ox) or b""
+            triples = list(ox.parse(self.body, ox.RdfFormat.N_TRIPLES))
+            used = None
+            if prefixes and f.name in ("turtle", "trig"):
+                used = used_prefixes(iris_in(triples), prefixes)
+            return ox.serialize(triples, None, f.ox, prefixes=used) or b""
         rf = results_format(fmt)
         if rf.name == "json":
             return self.body

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
@@ -46,3 +48,15 @@ def to_ox(t: Node | None) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.Defau
 def n3(t: Node | None) -> str:
     """A term in the N-Triples form that SPARQL Update accepts."""
     return str(to_ox(t))
+
+
+def iris_in(triples: Sequence[ox.Triple | ox.Quad]) -> list[str]:
+    """Every IRI that ``triples`` mention (terms and literal datatypes), for choosing prefixes."""
+    out = []
+    for tr in triples:
+        for t in (tr.subject, tr.predicate, tr.object):
+            if isinstance(t, ox.NamedNode):
+                out.append(t.value)
+            elif isinstance(t, ox.Literal):
+                out.append(t.datatype.value)
+    return out
