@@ -27,14 +27,32 @@ class Filters:
                 "end": self.end.isoformat() if self.end else ""}
 
 
-def _where(f: Filters) -> str:
+#: What counts as part of a unit for the unit filter: its sub-units at any depth and the party cells, councils and
+#: blocks attached to it or to them.
+PART_OF = "(org:unitOf|org:subOrganizationOf|govkg:attachedTo)*"
+
+
+def unit_and_parts(store: Store, unit: str) -> list[str]:
+    """``unit`` with its sub-units (``org:unitOf``/``org:subOrganizationOf``, any depth) and what is attached
+    to any of them (``govkg:attachedTo``), the agents whose events the unit filter shows."""
+    q = f"SELECT DISTINCT ?u WHERE {{ ?u {PART_OF} {iri_ref(unit)} FILTER(isIRI(?u)) }}"
+    return sorted({unit} | {str(r["u"]) for r in store.query(q, union_default_graph=True).rows()})
+
+
+def _took_part(agents: list[str]) -> str:
+    return (f"{values('agent', agents)} {{ ?e schema:organizer ?agent }} UNION "
+            "{ ?e prov:wasAssociatedWith ?agent } UNION { ?e prov:qualifiedAssociation/prov:agent ?agent }")
+
+
+def _where(f: Filters, units: list[str]) -> str:
     parts = ["?e a schema:Event . OPTIONAL { ?e schema:startDate ?start } OPTIONAL { ?e schema:endDate ?end } "
              "OPTIONAL { ?e govkg:eventType ?type } OPTIONAL { ?e schema:location ?loc }"]
-    for agent in (f.unit, f.person):
-        if agent:
-            a = iri_ref(agent)
-            parts.append(f"{{ ?e schema:organizer {a} }} UNION {{ ?e prov:wasAssociatedWith {a} }} "
-                         f"UNION {{ ?e prov:qualifiedAssociation/prov:agent {a} }}")
+    if f.unit:
+        parts.append(f"{{ {_took_part(units)} }}")
+    if f.person:
+        a = iri_ref(f.person)
+        parts.append(f"{{ ?e schema:organizer {a} }} UNION {{ ?e prov:wasAssociatedWith {a} }} "
+                     f"UNION {{ ?e prov:qualifiedAssociation/prov:agent {a} }}")
     if f.type:
         parts.append(f"?e govkg:eventType {iri_ref(f.type)} .")
     # Dates are date objects, so their isoformat() is only digits and hyphens.
@@ -48,7 +66,8 @@ def _where(f: Filters) -> str:
 def events(store: Store, f: Filters | None = None, lang: str = "vi") -> dict[str, Any]:
     """The events that pass ``f``, oldest first, with type, place, organisers and participants."""
     f = f or Filters()
-    q = (f"SELECT DISTINCT ?e ?start ?end ?type ?loc WHERE {{ {_where(f)} }} "
+    units = unit_and_parts(store, f.unit) if f.unit else []
+    q = (f"SELECT DISTINCT ?e ?start ?end ?type ?loc WHERE {{ {_where(f, units)} }} "
          f"ORDER BY ?start ?e LIMIT {int(f.limit)}")
     rows = store.query(q, union_default_graph=True).rows()
     evs: dict[str, dict[str, Any]] = {}
@@ -84,6 +103,7 @@ def events(store: Store, f: Filters | None = None, lang: str = "vi") -> dict[str
     out = []
     for e, d in evs.items():
         d["label"] = names.get(e, e)
+        d["kind"] = kind_of(e)
         d["link"] = linkable(e)
         d["type"] = ref(d["type"]) if d["type"] else None
         d["organisers"] = [ref(i) for i in sorted(agents[e]["organisers"])]

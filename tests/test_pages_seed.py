@@ -77,3 +77,27 @@ def test_a_renamed_unit_is_shown_by_its_current_name_with_the_former_one(seed_ur
     texts = [p["text"] for p in rel["result"]["paths"]]
     assert texts and all(t.startswith(NAME_TODAY) for t in texts), texts
     assert not any(NAME_BEFORE in t for t in texts)
+
+
+PLEDGE = ID + "event/2023-07-18-ky-ket-giao-uoc-thi-dua-vpcp-khoi-thi-dua-3"
+TOPICAL = ID + "event/2023-07-18-sinh-hoat-chuyen-de-vpcp-chi-bo-vu-cong-tac-quoc-hoi-dia-phuong-va-doan-the"
+
+
+def test_the_timeline_of_a_unit_shows_the_events_of_its_parts(seed_url: str) -> None:
+    """Filtering by Văn phòng Chính phủ shows the pledge signing of its Khối thi đua 3 (attached to it) and the
+    sinh hoạt chuyên đề of the chi bộ of its Vụ (attached to sub-units); by Vụ I, both (its chi bộ organised the
+    one, Vụ I signed the other); by Chính phủ too (VPCP is a sub-organisation); a unit with no part in them, none."""
+    def timeline(unit: str) -> list[str]:
+        r = requests.get(seed_url + "/timeline", params={"unit": ID + "unit/" + unit},
+                         headers={"Accept": "application/json"}, timeout=10)
+        assert r.status_code == 200
+        return [e["iri"] for e in r.json()["events"]]
+
+    assert timeline("van-phong-chinh-phu") == [PLEDGE, TOPICAL]  # same day, then by IRI
+    assert set(timeline("vpcp-vu-i")) == {PLEDGE, TOPICAL}
+    assert set(timeline("chinh-phu")) >= {PLEDGE, TOPICAL}
+    assert timeline("vpcp-khoi-thi-dua-3") == [PLEDGE]
+    assert timeline("bo-noi-vu") == []
+    page = requests.get(seed_url + "/timeline", params={"unit": ID + "unit/van-phong-chinh-phu"}, timeout=10).text
+    for e in (PLEDGE, TOPICAL):
+        assert f'<a href="/id/{e[len(ID):]}" class="kind-event">' in page

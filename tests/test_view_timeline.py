@@ -29,7 +29,8 @@ def test_filters(viewer_store: Store) -> None:
     assert iris(viewer_store, Filters(person=PERSON)) == [EVENT]
     assert iris(viewer_store, Filters(person=OLD_HEAD)) == [EVENT_2019]
     assert iris(viewer_store, Filters(unit=BLOCK)) == [EVENT]
-    assert iris(viewer_store, Filters(unit=VPCP)) == [EVENT_2019]
+    # the unit filter takes in what belongs to the unit: here the block attached to it (govkg:attachedTo)
+    assert iris(viewer_store, Filters(unit=VPCP)) == [EVENT_2019, EVENT]
     assert iris(viewer_store, Filters(type=HOI_NGHI)) == [EVENT_2019]
     assert iris(viewer_store, Filters(start=date(2020, 1, 1))) == [EVENT]
     assert iris(viewer_store, Filters(end=date(2020, 1, 1))) == [EVENT_2019]
