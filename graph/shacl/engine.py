@@ -109,13 +109,46 @@ class Evaluator:
     """Validates shapes of one :class:`ShapesModel` on one :class:`Source`; immutable after construction."""
 
     def __init__(
-        self, model: ShapesModel, source: Source, subclasses: Mapping[Node, frozenset[Node]], scope: Scope = PLAIN
+        self,
+        model: ShapesModel,
+        source: Source,
+        subclasses: Mapping[Node, frozenset[Node]],
+        scope: Scope = PLAIN,
+        share_roots: bool = True,
     ) -> None:
         self.model = model
         self.source = source
         self.subclasses = subclasses
         self.sc = scope
         self.t = Tests(source.skolem)
+        #: Results of root shapes on all their targets, when asked for through :meth:`root`.
+        self._roots: dict[Node, list[Result]] = {}
+        #: Whether sh:node may reuse a root's results (not when only some focus nodes are asked for).
+        self.share_roots = share_roots
+
+    def root(self, node: Node) -> list[Result]:
+        """Every result of root shape ``node`` on all its targets (computed once per evaluator)."""
+        if node not in self._roots:
+            from graph.shacl.focus import TargetFocus
+
+            shape = self.model[node]
+            self._roots[node] = self.shape(shape, TargetFocus(shape.targets, self.subclasses))
+        return self._roots[node]
+
+    def _as_root(self, shape: Shape, c: Constraint) -> bool:
+        """Whether every value node of ``shape`` is a target of root shape ``c.value`` in the same graph, so that
+        its results there are the root's (e.g. ``sh:node S`` on ``sh:path P`` where S has targetObjectsOf P)."""
+        target = self.model.shapes.get(c.value)
+        if not self.share_roots or target is None or c.value not in self.model.roots or shape.path is None:
+            return False
+        path = shape.path
+        if path[0] == "p":
+            kind, pred = SH.targetObjectsOf, path[1]
+        elif path[0] == "inv" and path[1][0] == "p":
+            kind, pred = SH.targetSubjectsOf, path[1][1]
+        else:
+            return False
+        return (kind, pred) in target.targets and not (self.sc.scoped and pred in self.sc.shared_preds)
 
     # --- shapes --------------------------------------------------------------------------------------
 
@@ -289,7 +322,8 @@ class Evaluator:
         members = [c.value] if c.param in (SH.node, SH["not"]) else list(c.items)
         details: dict[tuple[Node | None, Node], list[Result]] = defaultdict(list)
         if c.param == SH.node:
-            for r in self.shape(self.model[c.value], values):
+            nested = self.root(c.value) if self._as_root(shape, c) else self.shape(self.model[c.value], values)
+            for r in nested:
                 details[(r.graph, r.focus)].append(r)
             failing = [set(details)]
         else:

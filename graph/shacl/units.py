@@ -30,7 +30,6 @@ from rdflib.term import Node
 from graph.namespaces import BASE, ONTOLOGY_GRAPH, SHAPES_GRAPH
 from graph.shacl.access import Cached, StoreAccess, StoreSource
 from graph.shacl.engine import Evaluator, referenced_classes, subclass_closure
-from graph.shacl.focus import TargetFocus
 from graph.shacl.reach import affected
 from graph.shacl.results import Result
 from graph.shacl.scope import Scope, Unexpressible, check_expressible
@@ -121,8 +120,7 @@ def unit_results(store: Store, c: Compiled) -> tuple[list[Result], list[str]]:
             loop_roots.append(root)
     ev = Evaluator(c.model, StoreSource(store), closure_o, scope)
     for root in scoped_roots:
-        shape = c.model[root]
-        results += ev.shape(shape, TargetFocus(shape.targets, closure_o))
+        results += ev.root(root)
     for g in together if loop_roots else []:
         results += tagged(plain(c, store, [g, ONTOLOGY], closure_o, roots=loop_roots), g)
     results += _shared_focus(store, c, scope, r_o, closure_o, together)

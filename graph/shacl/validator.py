@@ -128,7 +128,7 @@ def evaluate(
     only: Sequence[Node] | None = None,
     roots: Sequence[Node] | None = None,
 ) -> list[Result]:
-    ev = Evaluator(c.model, source, closure)
+    ev = Evaluator(c.model, source, closure, share_roots=only is None)
     restrict = None
     if only is not None:
         restrict = tuple(skolemise(n) for n in only) if source.skolem else tuple(only)
