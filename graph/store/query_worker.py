@@ -8,11 +8,15 @@ so nothing here watches the clock.
 Frame: 4 bytes big-endian length, then that many bytes of JSON; an answer's JSON may announce ``size``
 bytes of payload that follow it, or a ``path`` of a spill file holding them.
 
-Row cap without per-row Python: a SELECT is serialised by Oxigraph as SPARQL XML results (lossless, and
-``<`` in values is escaped, so every row starts with exactly one ``<result>``) into a writer that stops the
-serialisation, and so the evaluation, once it holds ``max_rows + 1`` rows; the XML is cut at ``max_rows``
-and, when another format was asked for, parsed and serialised again by Oxigraph.  TSV is cut by lines
-directly (TSV escapes line breaks); CONSTRUCT and DESCRIBE go the same way through N-Triples.
+An answer's frame is binary: ``A``, kind (1 byte), truncated (1 byte), payload size (8 bytes), the payload.
+
+Row cap without per-row Python: the answer is serialised by Oxigraph, once, in the requested format, into a
+writer that counts a marker found once per row and stops the serialisation, and so the evaluation, once it holds
+``max_rows + 1`` rows; the answer is cut at ``max_rows``.  The markers: ``,{"`` between two rows of SPARQL
+JSON (a ``"`` inside a value is always escaped, so it cannot occur there; an answer holding an empty row ``{}``
+is run again the XML way), ``<result>`` in SPARQL XML (``<`` in values is escaped), a line in TSV and
+N-Triples (they escape line breaks).  CSV (quoted line breaks) is capped as XML, then parsed and serialised
+again by Oxigraph; other RDF formats likewise through N-Triples.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from typing import Any
 import pyoxigraph as ox
 
 INLINE_MAX = 1 << 20  # larger answers go through a spill file
+KINDS = ("solutions", "boolean", "graph")
 
 
 class RowCap(io.RawIOBase):
@@ -90,6 +95,13 @@ def run(store: Any, job: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
         fmt = getattr(ox.QueryResultsFormat, job["results_format"])
         return {"kind": "boolean", "truncated": False}, result.serialize(format=fmt) or b""
     if isinstance(result, ox.QuerySolutions):
+        if job["results_format"] == "JSON" and max_rows > 0:  # count ',{"' between rows
+            body, truncated = _capped(result, ox.QueryResultsFormat.JSON, b',{"', 0, max_rows - 1)
+            if b"{}" not in body:  # no empty row (which the marker would not count)
+                if truncated:
+                    body += b"]}}"
+                return {"kind": "solutions", "truncated": truncated}, body
+            result = store.query(job["query"], **kw)  # rare: an empty row; count the exact XML way
         if job["results_format"] == "TSV":  # one row per line: cut and send as it is
             tsv, truncated = _capped(result, ox.QueryResultsFormat.TSV, b"\n", 1, max_rows)
             return {"kind": "solutions", "truncated": truncated}, tsv
@@ -120,9 +132,15 @@ def _read_exact(f: Any, n: int) -> bytes | None:
     return data
 
 
+def _send_answer(out: Any, header: dict[str, Any], payload: bytes) -> None:
+    out.write(b"A" + struct.pack(">BBQ", KINDS.index(header["kind"]), bool(header["truncated"]), len(payload)))
+    out.write(payload)
+    out.flush()
+
+
 def _send(out: Any, header: dict[str, Any], payload: bytes = b"") -> None:
     raw = json.dumps(header).encode("utf-8")
-    out.write(struct.pack(">I", len(raw)) + raw)
+    out.write(b"J" + struct.pack(">I", len(raw)) + raw)
     if payload:
         out.write(payload)
     out.flush()
@@ -139,6 +157,7 @@ def main() -> None:
     inp = sys.stdin.buffer
     store: Any = None
     opened: str | None = None
+    prefixes: dict[str, str] | None = None
     _send(out, {"ready": True})
     while True:
         size_raw = _read_exact(inp, 4)
@@ -148,6 +167,9 @@ def main() -> None:
         if body is None:
             return
         job = json.loads(body)
+        if "prefixes" in job:  # sent once per worker, then kept
+            prefixes = job["prefixes"]
+        job["prefixes"] = prefixes
         try:
             if job["snapshot"] != opened:
                 store = None
@@ -163,14 +185,13 @@ def main() -> None:
         except (OSError, ValueError, TypeError) as e:
             _send(out, {"error": "store", "message": str(e)})
             continue
-        header["size"] = len(payload)
         if len(payload) > INLINE_MAX and job.get("spill_dir"):
             fd, path = tempfile.mkstemp(dir=job["spill_dir"], prefix="answer-")
             with os.fdopen(fd, "wb") as fh:
                 fh.write(payload)
-            header["path"] = path
-            payload = b""
-        _send(out, header, payload)
+            _send(out, {**header, "size": len(payload), "path": path})
+        else:
+            _send_answer(out, header, payload)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ replaced the same way.  Because workers open checkpoints read-only, the query ro
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import select
@@ -33,6 +34,7 @@ from graph.store.snapshots import Snapshots
 
 WORKER_SCRIPT = Path(__file__).resolve().parent / "query_worker.py"
 CHUNK = 64 * 1024
+KINDS = ("solutions", "boolean", "graph")  # as graph.store.query_worker.KINDS
 
 
 class PoolBusy(StoreError):
@@ -76,6 +78,7 @@ class _Worker:
         self.stdin = self.proc.stdin
         self.fd = self.proc.stdout.fileno()
         self.ready = False
+        self.has_prefixes = False  # the worker keeps the prefixes of its first job
         self.snapshot: Path | None = None
 
     def read_exact(self, n: int, deadline: float) -> bytes:
@@ -94,7 +97,13 @@ class _Worker:
         return bytes(out)
 
     def read_frame(self, deadline: float) -> dict[str, Any]:
-        n = struct.unpack(">I", self.read_exact(4, deadline))[0]
+        """A JSON frame (``J``, 4-byte length, JSON), or an answer's binary header (``A``, kind, truncated,
+        8-byte payload size), returned as ``{"kind", "truncated", "size"}`` with the payload still to read."""
+        first = self.read_exact(5, deadline)
+        if first[:1] == b"A":
+            kind, truncated, size = struct.unpack(">BBQ", first[1:] + self.read_exact(6, deadline))
+            return {"kind": KINDS[kind], "truncated": bool(truncated), "size": size}
+        n = struct.unpack(">I", first[1:])[0]
         return dict(json.loads(self.read_exact(n, deadline)))
 
     def send(self, obj: dict[str, Any]) -> None:
@@ -188,7 +197,8 @@ class QueryPool:
                 self.snapshots.hold(snap)
                 self.snapshots.release(w.snapshot)
                 w.snapshot = snap
-            w.send(self._message(job, snap))
+            w.send(self._message(job, snap, first=not w.has_prefixes))
+            w.has_prefixes = True
             header = w.read_frame(deadline)
             if "error" in header:
                 self._release(w)
@@ -218,12 +228,11 @@ class QueryPool:
                 "the query stopped its worker process (an engine fault or the WORKER_MEMORY_MB limit)"
             ) from e
 
-    def _message(self, job: QueryJob, snap: Path) -> dict[str, Any]:
-        return {
+    def _message(self, job: QueryJob, snap: Path, first: bool = True) -> dict[str, Any]:
+        msg: dict[str, Any] = {
             "snapshot": str(snap),
             "query": job.sparql,
             "base_iri": job.base_iri,
-            "prefixes": PREFIXES,
             "union": job.union_default_graph,
             "default_graphs": list(job.default_graphs),
             "named_graphs": list(job.named_graphs),
@@ -232,6 +241,9 @@ class QueryPool:
             "max_rows": job.max_rows,
             "spill_dir": str(self.spill_dir),
         }
+        if first:
+            msg["prefixes"] = PREFIXES
+        return msg
 
     def close(self) -> None:
         with self._lock:
@@ -254,6 +266,7 @@ def _file_chunks(path: Path) -> Iterator[bytes]:
         path.unlink(missing_ok=True)
 
 
+@functools.cache
 def _constant(value: Any) -> str:
     """The attribute name of a pyoxigraph format constant (``RdfFormat.TURTLE`` -> ``"TURTLE"``)."""
     cls = type(value)
