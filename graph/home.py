@@ -37,11 +37,14 @@ def counts(store: Store) -> dict[str, int]:
 
 
 def sources(store: Store, lang: str = "vi", limit: int = 20) -> list[dict[str, Any]]:
-    """The newest source articles, with their graph and date."""
-    q = ("SELECT ?src ?issued ?url ?g WHERE { ?src a schema:NewsArticle OPTIONAL { ?src dct:issued ?issued } "
+    """The newest source articles, with their graph and date (each once, however many graphs state it: the union
+    default graph is a bag)."""
+    q = ("SELECT ?src (MAX(?issued) AS ?date) (SAMPLE(?url) AS ?u) (SAMPLE(?g) AS ?graph) WHERE { "
+         "?src a schema:NewsArticle OPTIONAL { ?src dct:issued ?issued } "
          "OPTIONAL { ?src schema:url ?url } OPTIONAL { GRAPH ?g { ?g prov:wasDerivedFrom ?src } } } "
-         f"ORDER BY DESC(?issued) ?src LIMIT {int(limit)}")
-    rows = store.query(q, union_default_graph=True).rows()
+         f"GROUP BY ?src ORDER BY DESC(?date) ?src LIMIT {int(limit)}")
+    rows = [{"src": r["src"], "issued": r.get("date", ""), "url": r.get("u", ""), "g": r.get("graph", "")}
+            for r in store.query(q, union_default_graph=True).rows()]
     names = labels(store, [str(r["src"]) for r in rows], lang)
     out = []
     for r in rows:
