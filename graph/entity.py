@@ -16,7 +16,7 @@ from rdflib.term import Node
 
 from graph.entity_sections import BY_KIND, HEADER_PREDICATES, Section
 from graph.formats import rdf_format
-from graph.labels import iri_ref, kind_of, labels, linkable, text_of, values
+from graph.labels import iri_ref, kind_of, labels, linkable, term_labels, text_of, values
 from graph.namespaces import ID, KINDS, PREFIXES
 from graph.store.base import QueryResult, Store, used_prefixes
 from graph.text import nfc
@@ -202,7 +202,7 @@ def incoming(store: Store, this: str, lang: str, sample: int = 12) -> list[dict[
     for p, n in counts:
         q = f"SELECT DISTINCT ?s WHERE {{ ?s {iri_ref(p)} {ref_this} FILTER(isIRI(?s)) }} ORDER BY ?s LIMIT {sample}"
         subs = [str(r["s"]) for r in store.query(q, union_default_graph=True).rows()]
-        names = labels(store, [*subs, p], lang)
+        names = labels(store, subs, lang) | term_labels(store, [p], lang)
         out.append({"predicate": ref(p, names) | {"qname": qname(p)}, "count": n,
                     "subjects": [ref(s, names) for s in subs]})
     return out
@@ -252,11 +252,13 @@ def entity_view(store: Store, iri: str, lang: str = "vi") -> dict[str, Any] | No
         else:
             sections.append({"key": key, "facts": rows})
     sections = [s for s in sections if s["facts"]]
+    terms = term_labels(store, {*head["types"], *(f["role"]["iri"] for b in sections if b["key"] == "other"
+                                                  for f in b["facts"] if f["role"])}, lang)
     for block in sections:
         if block["key"] == "other":
             for f in block["facts"]:
                 if f["role"]:
-                    f["role"]["qname"] = qname(f["role"]["iri"])
+                    f["role"] |= {"qname": qname(f["role"]["iri"]), "label": terms[f["role"]["iri"]]}
     former = former_names(store, iri, names.get(iri, iri)) if kind == "unit" else []
     view = {
         "iri": iri,
@@ -265,7 +267,7 @@ def entity_view(store: Store, iri: str, lang: str = "vi") -> dict[str, Any] | No
         "labels": head["labels"],
         "former_labels": former,
         "alt_labels": [a for a in head["alt"] if a not in former],
-        "types": [ref(t, names) | {"qname": qname(t)} for t in sorted(head["types"])],
+        "types": [ref(t, terms) | {"qname": qname(t)} for t in sorted(head["types"])],
         "evidence": head["evidence"],
         "sources": [srcinfo[s] for s in sorted(head["srcs"]) if s in srcinfo],
         "sections": sections,

@@ -12,9 +12,10 @@ from collections.abc import Iterable
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from graph.namespaces import ID
+from graph.namespaces import ID, ONTOLOGY_GRAPH
 from graph.store.base import Store
 from graph.text import nfc
+from graph.viewcache import Derived
 
 #: Characters that may not appear in an IRI reference (RFC 3987 plus what would close a SPARQL IRI token).
 _BAD_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`]')
@@ -132,6 +133,35 @@ def current_names(store: Store, units: list[str], lang: str) -> dict[str, str]:
         name = n.en if lang == "en" and n.en else n.today
         if name and name != u.rsplit("/", 1)[-1]:
             out[u] = nfc(name)
+    return out
+
+
+def _ontology_labels(store: Store) -> dict[str, dict[str, str]]:
+    """``{term: {language: rdfs:label}}`` of the ontology graph's classes and properties (SKOS concepts have
+    IRIs of their own and are labelled by :func:`labels`)."""
+    q = (f"SELECT ?t ?l WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?t <{LABEL_ORDER[0]}> ?l }} "
+         f'FILTER(isIRI(?t) && !STRSTARTS(STR(?t), "{ID}")) }}')
+    out: dict[str, dict[str, str]] = {}
+    for row in store.query(q).rows():
+        lit = row["l"]
+        lg = (lit.language or "").lower() if isinstance(lit, Literal) else ""
+        out.setdefault(str(row["t"]), {}).setdefault(lg, nfc(str(lit)))
+    return out
+
+
+_TERM_LABELS: Derived[dict[str, dict[str, str]]] = Derived(_ontology_labels)
+
+
+def term_labels(store: Store, terms: Iterable[str], lang: str = "vi") -> dict[str, str]:
+    """The ontology's ``rdfs:label`` of each predicate or class in ``lang`` (else the other language of
+    :data:`LANGS`, else an untagged one), the local name only when the ontology has none; read once per store
+    generation (:mod:`graph.viewcache`)."""
+    known = _TERM_LABELS.get(store)
+    order = (lang, *(lg for lg in LANGS if lg != lang), "")
+    out = {}
+    for t in terms:
+        mine = known.get(t, {})
+        out[t] = next((mine[lg] for lg in order if lg in mine), None) or local_name(t)
     return out
 
 

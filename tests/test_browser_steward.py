@@ -206,6 +206,9 @@ def test_inline_edit_with_the_etag_then_changes_diff_and_revert(page: Any, alice
     stale.goto(srv.url + PERSON_PATH)  # loaded before the edit: its ETag will be stale
     row = page.locator("#inline-edit tr.edit-fact[data-predicate='http://www.w3.org/2000/01/rdf-schema#label']"
                        "[data-lang='vi']")
+    # the field is named by the ontology's label in the page's language, not by the local name "label"
+    assert row.locator("td").first.inner_text().startswith("nhãn, tên")
+    assert row.locator("input").get_attribute("aria-label") == "nhãn, tên @vi"
     row.locator("input").fill("Trần Thị Đã Sửa")
     row.locator("button").click()
     link = row.locator("output a.changeset")

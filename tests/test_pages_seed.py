@@ -101,3 +101,16 @@ def test_the_timeline_of_a_unit_shows_the_events_of_its_parts(seed_url: str) -> 
     page = requests.get(seed_url + "/timeline", params={"unit": ID + "unit/van-phong-chinh-phu"}, timeout=10).text
     for e in (PLEDGE, TOPICAL):
         assert f'<a href="/id/{e[len(ID):]}" class="kind-event">' in page
+
+
+def test_predicates_are_named_by_the_ontology_in_the_page_language(seed_url: str) -> None:
+    """Incoming links and types are headed by the ontology's rdfs:label (vi or en), the qname kept as a hint."""
+    vi = requests.get(seed_url + "/id/unit/van-phong-chinh-phu", timeout=10).text
+    en = requests.get(seed_url + "/id/unit/van-phong-chinh-phu?lang=en", timeout=10).text
+    unit_of = 'title="org:unitOf http://www.w3.org/ns/org#unitOf">'
+    assert unit_of + "là đơn vị của</span>" in vi and unit_of + "unit of</span>" in en
+    assert 'title="org:Organization http://www.w3.org/ns/org#Organization">tổ chức, cơ quan</span>' in vi
+    assert ">org:unitOf<" not in vi and ">unitOf<" not in vi
+    doc = requests.get(seed_url + "/id/document/36-2025-nd-cp.json", timeout=10).json()
+    named = {i["predicate"]["qname"]: i["predicate"]["label"] for i in doc["incoming"]}
+    assert named and all(label != qname.split(":")[-1] for qname, label in named.items()), named

@@ -18,6 +18,7 @@ from graph.changesets import entity_etag
 from graph.entity import entity_rdf, entity_view, exists, iri_for_path
 from graph.formats import rdf_format
 from graph.history import editable_facts, entity_history
+from graph.labels import term_labels
 from webui import render
 from webui.app import get_store
 from webui.steward_session import signed_in
@@ -79,8 +80,11 @@ def entity(rest: str) -> ResponseReturnValue:
         me = signed_in()  # a steward's session: the page offers inline edit of the entity's literal facts
         if me:
             headers["Cache-Control"] = "private, no-store"
+        editable = editable_facts(store, iri) if me else []
+        names = term_labels(store, {f["predicate"] for f in editable}, render.i18n.get_lang())
+        editable = [f | {"label": names[f["predicate"]]} for f in editable]  # field names from the ontology
         return render_template("entity.html", data=view, suffixes=suffixes, iri=iri, me=me,
-                               editable=editable_facts(store, iri) if me else [], etag=headers["ETag"],
+                               editable=editable, etag=headers["ETag"],
                                history=entity_history(store, iri)), 200, headers
     if not exists(store, iri):
         abort(404)
