@@ -19,6 +19,7 @@ from rdflib.term import Node
 
 from graph.shacl import checks
 from graph.shacl.focus import Focus, PathFocus, Tests, in_list, skolemise, term
+from graph.shacl.inline import conformance, logical_failure
 from graph.shacl.results import Result
 from graph.shacl.scope import PLAIN, Scope
 from graph.shacl.shapes import Constraint, Shape, ShapesModel
@@ -318,6 +319,10 @@ class Evaluator:
         raise Unsupported(str(p))
 
     def _logical(self, shape: Shape, c: Constraint, focus: Focus) -> list[Result]:
+        if c.param != SH.node:
+            fail = logical_failure(self, c, "?v")
+            if fail is not None:
+                return [self._result(shape, c, r, r["v"]) for r in self._pairs(shape, focus, f"FILTER({fail})")]
         values = PathFocus(focus, shape.path)
         members = [c.value] if c.param in (SH.node, SH["not"]) else list(c.items)
         details: dict[tuple[Node | None, Node], list[Result]] = defaultdict(list)
@@ -363,8 +368,27 @@ class Evaluator:
 
     def _qualified(self, shape: Shape, c: Constraint, focus: Focus) -> list[Result]:
         lo, hi = (int(x) for x in c.items[:2])  # type: ignore[call-overload]
-        failing = self.failing(c.value, PathFocus(focus, shape.path))
         sc = self.sc
+        conf = conformance(self, c.value, "?v") if shape.path is not None else None
+        if conf is not None:
+            n_v = "COUNT(DISTINCT ?v)"
+            bad = [f"{n_v} > {hi}"] * (hi >= 0) + [f"{n_v} < {lo}"] * (lo >= 0)
+            if not bad:
+                return []
+            q = (
+                f"SELECT {sc.g} ?this ({n_v} AS ?_n) WHERE {{ {self._focus(focus)} "
+                f"OPTIONAL {{ {sc.values(shape.path)} FILTER({conf}) }} }} "
+                f"GROUP BY {sc.g} ?this HAVING ({' || '.join(bad)})"
+            )
+            out = []
+            for r in self.source.select(q):
+                n = int(r["_n"])  # type: ignore[call-overload]
+                if hi >= 0 and n > hi:
+                    out.append(self._result(shape, c, r, None, component=SH.QualifiedMaxCountConstraintComponent))
+                if lo >= 0 and n < lo:
+                    out.append(self._result(shape, c, r, None, component=SH.QualifiedMinCountConstraintComponent))
+            return out
+        failing = self.failing(c.value, PathFocus(focus, shape.path))
         counts: dict[tuple[Node | None, Node], int] = {
             sc.key(r, "this"): 0
             for r in self.source.select(f"SELECT {sc.g} ?this WHERE {{ {self._focus(focus)} }}")
