@@ -23,13 +23,15 @@ ex:S a sh:NodeShape ; sh:targetClass ex:T ;
   sh:property [ sh:path ex:name ; sh:or ( [ sh:datatype xsd:string ] [ sh:datatype rdf:langString ] ) ] ;
   sh:property [ sh:path ex:label ; sh:qualifiedValueShape [ sh:languageIn ( "vi" ) ] ; sh:qualifiedMinCount 1 ;
                 sh:qualifiedMaxCount 1 ] ;
-  sh:property [ sh:path ex:kind ; sh:xone ( [ sh:in ( ex:a ex:b ) ] [ sh:nodeKind sh:Literal ] [ sh:hasValue ex:b ] ) ] ;
+  sh:property [ sh:path ex:kind ;
+                sh:xone ( [ sh:in ( ex:a ex:b ) ] [ sh:nodeKind sh:Literal ] [ sh:hasValue ex:b ] ) ] ;
   sh:property [ sh:path ex:link ; sh:not [ sh:class ex:T ] ] ;
   sh:or ( [ sh:path ex:name ; sh:minCount 1 ] [ sh:path ex:alias ; sh:maxCount 0 ; sh:class ex:U ] ) ;
   sh:and ( [ sh:path ex:link ; sh:class ex:U ] [ sh:property [ sh:path ex:kind ; sh:languageIn ( "*" ) ] ] ) .
 ex:U rdfs:subClassOf ex:V .
 ex:P a sh:NodeShape ; sh:targetSubjectsOf ex:ref ;
-  sh:property [ sh:path [ sh:inversePath ex:ref ] ; sh:qualifiedValueShape [ sh:class ex:V ] ; sh:qualifiedMaxCount 1 ] .
+  sh:property [ sh:path [ sh:inversePath ex:ref ] ; sh:qualifiedValueShape [ sh:class ex:V ] ;
+                sh:qualifiedMaxCount 1 ] .
 """
 
 DATA = PREFIXES + """
