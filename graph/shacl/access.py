@@ -51,57 +51,36 @@ class StoreAccess(Access):
 
 
 class GraphAccess(StoreAccess):
-    """One named graph read whole into memory (a source's graph is small) and other graphs read node by node.
+    """The quads of ``graphs`` read once per node and direction (every predicate at once: a node has few), then
+    answered from memory: far fewer store calls than one per node and predicate in each graph."""
 
-    :func:`open` reads the graph at once when it holds at most ``limit`` quads, else it is read node by node too.
-    """
-
-    def __init__(self, store: Store, quads: list[QuadTuple], others: Sequence[str]) -> None:
-        super().__init__(store, graphs=list(others))
-        self._other_s: dict[Node | None, list[QuadTuple]] = {}
-        self._other_o: dict[Node | None, list[QuadTuple]] = {}
-        self.by_s: dict[Node, list[QuadTuple]] = defaultdict(list)
-        self.by_o: dict[Node, list[QuadTuple]] = defaultdict(list)
-        for q in quads:
-            self.by_s[q[0]].append(q)
-            self.by_o[q[2]].append(q)
-
-    @classmethod
-    def open(cls, store: Store, graph: str | None, others: Sequence[str], limit: int = 5000) -> StoreAccess:
-        if graph is None:
-            return StoreAccess(store, graphs=[graph, *others])
-        q = f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT * WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} LIMIT {limit + 1} }}"
-        n = int(store.query(q).rows()[0]["n"])  # type: ignore[call-overload]
-        if n > limit:
-            return StoreAccess(store, graphs=[graph, *others])
-        try:
-            quads = store.quads(None, None, None, graph)
-        except ValueError as e:
-            raise NeedsFull(str(e)) from e
-        return cls(store, quads, others)
+    def __init__(self, store: Store, graphs: Sequence[str | None]) -> None:
+        super().__init__(store, graphs=graphs)
+        self._by_s: dict[Node, dict[Node | None, list[QuadTuple]]] = {}
+        self._by_o: dict[Node, dict[Node | None, list[QuadTuple]]] = {}
 
     def quads(self, s: Node | None, p: Node | None, o: Node | None) -> list[QuadTuple]:
         if s is not None:
-            mine = [q for q in self.by_s.get(s, ()) if (p is None or q[1] == p) and (o is None or q[2] == o)]
+            key, cache = s, self._by_s
         elif o is not None:
-            mine = [q for q in self.by_o.get(o, ()) if p is None or q[1] == p]
+            key, cache = o, self._by_o
         else:
             raise NeedsFull("a pattern without subject or object")
-        return mine + self._others(s, p, o)
-
-    def _others(self, s: Node | None, p: Node | None, o: Node | None) -> list[QuadTuple]:
-        """The other graphs' quads, read once per node (every predicate at once: a node has few there)."""
-        key, cache = (s, self._other_s) if s is not None else (o, self._other_o)
         hit = cache.get(key)
         if hit is None:
-            hit = cache[key] = self._quads(s, None, None) if s is not None else self._quads(None, None, o)
-        return [q for q in hit if (p is None or q[1] == p) and (o is None or q[2] == o)]
+            got = self._quads(s, None, None) if s is not None else self._quads(None, None, o)
+            hit = cache[key] = defaultdict(list)
+            for q in got:
+                hit[None].append(q)
+                hit[q[1]].append(q)
+        found = hit.get(p, [])
+        return [q for q in found if q[2] == o] if s is not None and o is not None else found
 
     def out(self, node: Node, pred: Node | None) -> Iterable[Triple]:
-        return {(q[0], q[1], q[2]) for q in self.quads(node, pred, None)}
+        return [(q[0], q[1], q[2]) for q in self.quads(node, pred, None)]
 
     def inc(self, node: Node, pred: Node | None) -> Iterable[Triple]:
-        return {(q[0], q[1], q[2]) for q in self.quads(None, pred, node)}
+        return [(q[0], q[1], q[2]) for q in self.quads(None, pred, node)]
 
 
 class Overlay(Access):
@@ -120,11 +99,21 @@ class Overlay(Access):
     def _select(self, quads: Iterable[QuadTuple], pred: Node | None) -> set[Triple]:
         return {(q[0], q[1], q[2]) for q in quads if (pred is None or q[1] == pred) and q not in self.removed}
 
+    def _stored(self, quads: list[QuadTuple]) -> set[Triple]:
+        """The store's quads (already matching the pattern), less the removed ones."""
+        if self.removed:
+            return {(q[0], q[1], q[2]) for q in quads if q not in self.removed}
+        return {(q[0], q[1], q[2]) for q in quads}
+
     def out(self, node: Node, pred: Node | None) -> Iterable[Triple]:
-        return self._select(self.base.quads(node, pred, None), pred) | self._select(self.by_s.get(node, ()), pred)
+        mine = self.by_s.get(node)
+        stored = self._stored(self.base.quads(node, pred, None))
+        return stored | self._select(mine, pred) if mine else stored
 
     def inc(self, node: Node, pred: Node | None) -> Iterable[Triple]:
-        return self._select(self.base.quads(None, pred, node), pred) | self._select(self.by_o.get(node, ()), pred)
+        mine = self.by_o.get(node)
+        stored = self._stored(self.base.quads(None, pred, node))
+        return stored | self._select(mine, pred) if mine else stored
 
 
 class StoreSource:

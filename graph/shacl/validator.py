@@ -118,7 +118,20 @@ def closure_of(store: Store, model: ShapesModel, graphs: Sequence[str]) -> dict[
     """Each class the shapes name, with its subclasses in the merge of ``graphs`` (``""``: the default graph)."""
     q = f"SELECT DISTINCT ?a ?b WHERE {{ ?a <{RDFS.subClassOf}> ?b }}"
     pairs = [(r["a"], r["b"]) for r in store.query(q, default_graphs=list(graphs)).rows()]
-    return subclass_closure(pairs, referenced_classes(model))
+    return subclass_closure(pairs, _classes(model))
+
+
+_CLASSES: dict[int, tuple[ShapesModel, set[Node]]] = {}
+
+
+def _classes(model: ShapesModel) -> set[Node]:
+    """:func:`referenced_classes`, remembered per model (models are immutable)."""
+    hit = _CLASSES.get(id(model))
+    if hit is None or hit[0] is not model:
+        if len(_CLASSES) > 16:
+            _CLASSES.clear()
+        hit = _CLASSES[id(model)] = (model, referenced_classes(model))
+    return hit[1]
 
 
 def evaluate(
@@ -235,7 +248,7 @@ def change_results(
     hit: Affected = set()
     for g, (g_added, g_removed) in sorted(by_graph.items(), key=lambda kv: str(kv[0] or "")):
         name = None if g is None else str(g)
-        before = GraphAccess.open(store, name, [ONTOLOGY])
+        before = GraphAccess(store, graphs=[name, ONTOLOGY])
         changed = {(q[0], q[1], q[2]) for q in (*g_added, *g_removed)}
         try:
             focus = affected(c.reach, Cached(before), changed, limit=10**9) or set()
