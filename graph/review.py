@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
@@ -43,6 +45,9 @@ def stage_proposal(store: Store, ctx: WriteContext, proposal: object) -> Changes
         s = target if str(s) == staging else s
         o = target if str(o) == staging else o
         quads.append((s, p, o, target))
+    notes = proposal.review_text(ctx.lang) if hasattr(proposal, "review_text") else ""
+    if notes:  # what the extractor left out for the reviewer to supply: said in the staged change's comment
+        ctx = replace(ctx, comment=f"{ctx.comment} — {notes}" if ctx.comment else notes)
     return stage(store, ctx, quads, [], operation="ingest")
 
 

@@ -240,7 +240,7 @@ def ingest() -> ResponseReturnValue:
             return _page("ingest.html", 400, error="published: a date as YYYY-MM-DD")
     store = get_store()
     url = request.form.get("url", "").strip() or None
-    proposal = propose(text, store, published, url)
+    proposal = propose(text, store, published, url, request.form.get("publisher", "").strip() or None)
     cs = review.stage_proposal(store, write_context(info, source=url or "ingest"), proposal)
     return _done(cs.id, cs.status)
 

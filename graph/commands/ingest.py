@@ -32,13 +32,16 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date
 @click.option("--published", callback=_date, help="Publication date YYYY-MM-DD (default: from the text).")
 @click.option("--format", "fmt", type=click.Choice(["json", "trig"]), default="json", show_default=True,
               help="json: the mentions (docs/INGEST.md); trig: the staging graph for review.")
+@click.option("--publisher", help="The body that published it: an IRI or a name (default: from the URL's host "
+              "when that site is known).")
 @click.option("--no-store", is_flag=True, help="Link against an empty graph instead of the store.")
 @store_option
-def ingest(article: Path, url: str | None, published: date | None, fmt: str, no_store: bool,
-           store_path: Path | None) -> None:
+def ingest(article: Path, url: str | None, published: date | None, fmt: str, publisher: str | None,
+           no_store: bool, store_path: Path | None) -> None:
     """Read a Vietnamese government news ARTICLE and propose its triples, with evidence, for review.
 
-    Nothing is written to the store: the proposal is printed.
+    Nothing is written to the store: the proposal is printed; what the reviewer must supply (a publisher, a
+    date) or know (what was left out rather than guessed) goes to stderr.
     """
     from graph.ingest import propose
 
@@ -47,7 +50,9 @@ def ingest(article: Path, url: str | None, published: date | None, fmt: str, no_
     except UnicodeDecodeError as e:
         raise click.UsageError(f"{article}: not UTF-8 text ({e})") from e
     store = None if no_store else get_store(store_path)
-    proposal = propose(text, store, published=published, url=url)
+    proposal = propose(text, store, published=published, url=url, publisher=publisher)
+    for note in proposal.notes:
+        click.echo(f"note: {note.text('en')}", err=True)
     if fmt == "json":
         click.echo(json.dumps(proposal.mentions, ensure_ascii=False, indent=2))
     else:

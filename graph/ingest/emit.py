@@ -16,13 +16,15 @@ from typing import Any
 from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SDO, XSD
 
-from graph.ingest.gazetteer import TOP_LEVEL_SLUG, key
+from graph.ingest.complete import Note, complete, merge_existing
+from graph.ingest.gazetteer import TOP_LEVEL_SLUG, Gazetteer, key
 from graph.ingest.link import LinkContext
 from graph.ingest.normalize import Article
 from graph.ingest.pipeline import EXTRACTOR_VERSION
 from graph.ingest.symbols import DOC_TYPES, ISSUERS, TYPE_WORDS
 from graph.iri import slug
 from graph.namespaces import ELI, GOVKG, ID, PREFIXES
+from graph.store.base import Store
 from graph.text import fold
 
 EVIDENCE_MAX = 200
@@ -32,9 +34,12 @@ _CLASS = {"khoi-thi-dua": GOVKG.EmulationBlock, "cum-thi-dua": GOVKG.EmulationCl
           "ban-can-su-dang": GOVKG.PartyOrganization, "chinh-phu": ORG.Organization, "bo": ORG.Organization,
           "co-quan-ngang-bo": ORG.Organization, "quoc-hoi": ORG.Organization, "dang": ORG.Organization}
 #: Publishers known by the first part of their host name: (unit slug, name).
-PUBLISHERS = {"chinhphu": ("vpcp-cong-thong-tin-dien-tu-chinh-phu", "Cổng Thông tin điện tử Chính phủ"),
-              "baochinhphu": ("vpcp-cong-thong-tin-dien-tu-chinh-phu", "Cổng Thông tin điện tử Chính phủ")}
+#: Publishers known by their host (and its subdomains): (unit slug, name), as in the seed graph.
+PUBLISHERS = {"chinhphu.vn": ("vpcp-cong-thong-tin-dien-tu-chinh-phu", "Cổng Thông tin điện tử Chính phủ"),
+              "baochinhphu.vn": ("vpcp-cong-thong-tin-dien-tu-chinh-phu", "Cổng Thông tin điện tử Chính phủ")}
 _ATTACHED = ("khoi-thi-dua", "cum-thi-dua", "hoi-dong")
+_NEEDS_ATTACHED = (GOVKG.PartyOrganization, GOVKG.Council)
+_FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SCHEMES = Path(__file__).resolve().parent.parent.parent / "ontology" / "schemes.ttl"
 
 
@@ -62,7 +67,36 @@ def vi(s: str) -> Literal:
     return Literal(s, lang="vi")
 
 
-def to_dataset(m: dict[str, Any], art: Article, ctx: LinkContext) -> Dataset:
+def label(s: str) -> Literal:
+    """A label: one line, no doubled or edge spaces (the shapes refuse them)."""
+    return Literal(" ".join(s.split()), lang="vi")
+
+
+def publisher_of(url: str | None, text: str, gaz: Gazetteer | None) -> tuple[str, str | None] | None:
+    """The publisher (IRI, name) from the URL's host or the article's own "(Chinhphu.vn)", when known."""
+    hosts = []
+    if url:
+        m = re.match(r"(?:[a-z][a-z0-9+.-]*://)?([^/:?#]+)", url.strip(), re.I)
+        if m:
+            hosts.append(m.group(1).lower().removeprefix("www."))
+    m = re.search(r"\((\w+\.vn)\)", text[:2000])
+    if not url and m:
+        hosts.append(m.group(1).lower())
+    for host in hosts:
+        if gaz is not None:
+            iris = {e.iri for e in gaz.lookup(host) if e.iri}
+            if len(iris) == 1:
+                return next(iter(iris)), None
+        for known, (s, name) in PUBLISHERS.items():
+            if host == known or host.endswith("." + known):
+                return f"{ID}unit/{s}", name
+    return None
+
+
+def to_dataset(m: dict[str, Any], art: Article, ctx: LinkContext, store: Store | None = None,
+               publisher: tuple[str, str | None] | None = None, notes: list[Note] | None = None) -> Dataset:
+    """The staging dataset; what the reviewer must supply or know is appended to ``notes``."""
+    notes = notes if notes is not None else []
     ds = Dataset()
     for p, iri in PREFIXES.items():
         ds.bind(p, iri)
@@ -72,19 +106,27 @@ def to_dataset(m: dict[str, Any], art: Article, ctx: LinkContext) -> Dataset:
     g.add((URIRef(ctx.staging_graph), PROV.wasDerivedFrom, src))
     g.add((src, RDF.type, SDO.NewsArticle))
     if ctx.title:
-        g.add((src, DCTERMS.title, vi(ctx.title)))
+        g.add((src, DCTERMS.title, label(ctx.title)))
     if ctx.published:
         g.add((src, DCTERMS.issued, Literal(f"{ctx.published.isoformat()}T00:00:00", datatype=XSD.dateTime)))
     if m["article"]["url"]:
         g.add((src, SDO.url, Literal(m["article"]["url"], datatype=XSD.anyURI)))
-    pub_iri = PUBLISHERS.get(ctx.source_slug.split("-")[0])
-    if pub_iri:
-        pub_node = URIRef(f"{ID}unit/{pub_iri[0]}")
-        g.add((src, DCTERMS.publisher, pub_node))
-        g.add((pub_node, RDF.type, ORG.OrganizationalUnit))
-        g.add((pub_node, RDFS.label, vi(pub_iri[1])))
-        g.add((pub_node, ORG.unitOf, URIRef(f"{ID}unit/van-phong-chinh-phu")))
-        g.add((pub_node, DCTERMS.source, src))
+    names: dict[str, str] = {}  # bodies the article names that may be in no store: typed by their name
+    if publisher is not None:
+        g.add((src, DCTERMS.publisher, URIRef(publisher[0])))
+        if publisher[1]:
+            names[publisher[0]] = publisher[1]
+    else:
+        notes.append(Note("Chưa biết cơ quan đăng bài (dct:publisher): cần ghi khi nhập (--publisher, hoặc URL của "
+                          "bài trên một trang đã biết) trước khi chấp nhận.", "The publisher (dct:publisher) is not "
+                          "known: give it when ingesting (--publisher, or the article's URL on a known site) before "
+                          "accepting."))
+    if not ctx.published:
+        notes.append(Note("Chưa biết ngày đăng bài (dct:issued): cần ghi ngày đăng (--published) trước khi chấp nhận.",
+                          "The publication date (dct:issued) is not known: give it (--published) before accepting."))
+    if not ctx.title:
+        notes.append(Note("Không tìm được tiêu đề bài (dct:title): người duyệt cần bổ sung.",
+                          "No title (dct:title) was found in the article: the reviewer must add it."))
     g.add((run, RDF.type, PROV.Activity))
     g.add((run, RDFS.label, Literal(f"govkg ingest {EXTRACTOR_VERSION}", lang="en")))
     g.add((run, PROV.used, src))
@@ -104,26 +146,35 @@ def to_dataset(m: dict[str, Any], art: Article, ctx: LinkContext) -> Dataset:
         iri = ctx.unit_iris.get(key(name))
         if iri is None and fold(name) in TOP_LEVEL_SLUG:
             iri = f"{ID}unit/{slug(name)}"
+            names.setdefault(iri, name)
         return URIRef(iri) if iri else None
 
+    mention_names: dict[str, str] = {}  # a linked entity's name as the article gives it: its label, preferably
     for u in m["units"]:
         n = URIRef(u["iri"])
         evidence(n, u, 0.95 if u.get("linked") else 0.8)
         if u.get("linked"):
+            mention_names.setdefault(u["iri"], u["name"])
             continue
-        g.add((n, RDF.type, _CLASS.get(u["type"] or "", ORG.OrganizationalUnit)))
-        g.add((n, RDFS.label, vi(u["name"])))
+        cls = _CLASS.get(u["type"] or "", ORG.OrganizationalUnit)
+        g.add((n, RDFS.label, label(u["name"])))
         utype = _UNIT_TYPE_FIX.get(u["type"] or "", u["type"])
         if utype and (_UNIT_TYPES is None or utype in _UNIT_TYPES):
             g.add((n, GOVKG.unitType, concept("unit-type", utype)))
-        parent = unit_ref(u["parent"])
+        parent, att = unit_ref(u["parent"]), unit_ref(u["attached_to"])
         if parent is not None:
-            top = _CLASS.get(u["type"] or "") == ORG.Organization
-            prop = GOVKG.attachedTo if u["type"] in _ATTACHED else ORG.subOrganizationOf if top else ORG.unitOf
+            top = cls == ORG.Organization
+            attached = u["type"] in _ATTACHED or (cls in _NEEDS_ATTACHED and att is None)
+            prop = GOVKG.attachedTo if attached else ORG.subOrganizationOf if top else ORG.unitOf
             g.add((n, prop, parent))
-        att = unit_ref(u["attached_to"])
         if att is not None:
             g.add((n, GOVKG.attachedTo, att))
+        # the shapes ask a parent of an organisational unit and an owner of a Party body or council: without one
+        # known, the unit is proposed as an organisation (the reviewer may add where it belongs)
+        if (cls == ORG.OrganizationalUnit and parent is None) or (cls in _NEEDS_ATTACHED and parent is None
+                                                                   and att is None):
+            cls = ORG.Organization
+        g.add((n, RDF.type, cls))
         block = unit_ref(u["member_of"])
         if block is not None:
             g.add((n, ORG.memberOf, block))
@@ -139,7 +190,7 @@ def to_dataset(m: dict[str, Any], art: Article, ctx: LinkContext) -> Dataset:
         evidence(n, p, 0.85 if p["posts"] else 0.6)
         g.add((n, RDF.type, FOAF.Person))
         g.add((n, FOAF.name, vi(p["name"])))
-        g.add((n, RDFS.label, vi(p["name"])))
+        g.add((n, RDFS.label, label(p["name"])))
         pslug = p["iri"].rsplit("/", 1)[-1]
         for q in p["posts"]:
             unit = unit_ref(q["unit"])
@@ -150,7 +201,7 @@ def to_dataset(m: dict[str, Any], art: Article, ctx: LinkContext) -> Dataset:
             g.add((mem, RDF.type, ORG.Membership))
             g.add((mem, ORG.member, n))
             g.add((mem, ORG.role, concept("role", q["role"])))
-            g.add((mem, RDFS.label, vi(f"{q['title']} {q['unit'] or ''}".strip())))
+            g.add((mem, RDFS.label, label(f"{q['title']} {q['unit'] or ''}".strip())))
             if unit is not None:
                 post = URIRef(f"{ID}post/{target}")
                 g.add((mem, ORG.organization, unit))
@@ -158,7 +209,7 @@ def to_dataset(m: dict[str, Any], art: Article, ctx: LinkContext) -> Dataset:
                 g.add((post, RDF.type, ORG.Post))
                 g.add((post, ORG.postIn, unit))
                 g.add((post, ORG.role, concept("role", q["role"])))
-                g.add((post, RDFS.label, vi(f"{q['title']} {q['unit']}")))
+                g.add((post, RDFS.label, label(f"{q['title']} {q['unit']}")))
                 g.add((post, DCTERMS.source, src))
             if q["former"]:
                 g.add((mem, GOVKG.former, Literal(True)))
@@ -169,9 +220,17 @@ def to_dataset(m: dict[str, Any], art: Article, ctx: LinkContext) -> Dataset:
             evidence(mem, p, 0.8 if unit is not None else 0.6)
     for d in m["documents"]:
         n = URIRef(d["iri"])
+        if not d.get("linked") and not (d["type"] and (_DOC_TYPES is None or d["type"] in _DOC_TYPES)):
+            # the shapes ask a document type from the scheme: one outside it is the reviewer's to type
+            notes.append(Note(f"Văn bản chưa có loại trong bộ phân loại, chưa đề xuất: «{_short(d['text'])}» (loại "
+                              f"{d['type'] or 'không rõ'}).", f"A document whose type is not in the scheme was not "
+                              f"proposed: «{_short(d['text'])}» (type {d['type'] or 'unknown'})."))
+            for k in [k for k, v in ctx.doc_iris.items() if v == d["iri"]]:
+                del ctx.doc_iris[k]
+            continue
         evidence(n, d, 0.95 if d["symbol"] else 0.75)
         g.add((n, RDF.type, ELI.LegalResource))
-        g.add((n, RDFS.label, vi(d["title"] or " ".join(x for x in (DOC_TYPE_NAMES.get(d["type"] or "", ""),
+        g.add((n, RDFS.label, label(d["title"] or " ".join(x for x in (DOC_TYPE_NAMES.get(d["type"] or "", ""),
                                                                      d["symbol"] or d["number_as_written"]) if x))))
         if d["symbol"]:
             g.add((n, ELI.id_local, Literal(d["symbol"])))
@@ -195,7 +254,7 @@ def to_dataset(m: dict[str, Any], art: Article, ctx: LinkContext) -> Dataset:
             if ref is None and code in ISSUERS:
                 ref = URIRef(f"{ID}unit/{slug(name)}")
                 g.add((ref, RDF.type, ORG.Organization))
-                g.add((ref, RDFS.label, vi(name)))
+                g.add((ref, RDFS.label, label(name)))
                 g.add((ref, DCTERMS.source, src))
                 if code in ("TTg", "CTN"):
                     g.add((ref, GOVKG.unitType, concept("unit-type", "nguoi-co-tham-quyen")))
@@ -209,22 +268,40 @@ def to_dataset(m: dict[str, Any], art: Article, ctx: LinkContext) -> Dataset:
         n = URIRef(pr["iri"])
         evidence(n, pr, 0.75)
         g.add((n, RDF.type, _PROGRAMME_CLASS[pr["kind"]]))
-        g.add((n, RDFS.label, vi(pr["name"])))
+        g.add((n, RDFS.label, label(pr["name"])))
         if pr["kind"] == "slogan":
             g.add((n, SDO.text, vi(pr["name"])))
         if pr["year"]:
             g.add((n, GOVKG.forYear, Literal(str(pr["year"]), datatype=XSD.gYear)))
     for e in m["events"]:
-        _event(g, e, ctx, unit_ref, evidence)
+        if e["type"] == "historical" or _FULL_DATE.match(e["date"] or ""):
+            _event(g, e, ctx, unit_ref, evidence, notes)
+        else:  # the shapes ask a start date of every event: an undated one is left to the reviewer
+            notes.append(Note(f"Sự kiện chưa rõ ngày, chưa đề xuất: «{_short(e['text'])}» ({e['type']}, ngày "
+                              f"{e['date'] or 'không rõ'}); thêm nếu biết ngày.", f"An event without a known date "
+                              f"was not proposed: «{_short(e['text'])}» ({e['type']}, date {e['date'] or 'unknown'}); "
+                              "add it if the date is known."))
+    complete(g, src, store, names, notes, mention_names)
+    merge_existing(g, ctx.target_graph, store)
     return ds
 
 
-def _event(g: Any, e: dict[str, Any], ctx: LinkContext, unit_ref: Any, evidence: Any) -> None:
+def _short(text: str, n: int = 80) -> str:
+    t = " ".join(text.split())
+    return t if len(t) <= n else t[: n - 1] + "…"
+
+
+def _event(g: Any, e: dict[str, Any], ctx: LinkContext, unit_ref: Any, evidence: Any, notes: list[Note]) -> None:
     n = URIRef(e["iri"])
-    evidence(n, e, 0.7)
     if e["type"] == "historical":
+        if not _FULL_DATE.match(e["date"] or ""):
+            notes.append(Note(f"Sự kiện lịch sử chưa rõ ngày, chưa đề xuất: «{_short(e['label'] or e['text'])}».",
+                              f"A historical event without a known date was not proposed: "
+                              f"«{_short(e['label'] or e['text'])}»."))
+            return
+        evidence(n, e, 0.7)
         g.add((n, RDF.type, GOVKG.HistoricalEvent))
-        g.add((n, RDFS.label, vi(e["label"] or "")))
+        g.add((n, RDFS.label, label(e["label"] or "")))
         if e["date"]:
             g.add((n, SDO.startDate, Literal(e["date"], datatype=XSD.date)))
         ann = e.get("anniversary") or {}
@@ -234,13 +311,14 @@ def _event(g: Any, e: dict[str, Any], ctx: LinkContext, unit_ref: Any, evidence:
             g.add((a, SDO.startDate, Literal(ann["date"], datatype=XSD.date)))
             g.add((a, GOVKG.anniversaryNumber, Literal(ann["number"], datatype=XSD.integer)))
             g.add((a, GOVKG.commemorates, n))
-            g.add((a, RDFS.label, vi(f"Kỷ niệm {ann['number']} năm {e['label'] or ''}".strip())))
+            g.add((a, RDFS.label, label(f"Kỷ niệm {ann['number']} năm {e['label'] or ''}".strip())))
             evidence(a, e, 0.7)
         return
+    evidence(n, e, 0.7)
     g.add((n, RDF.type, SDO.Event))
     g.add((n, RDF.type, PROV.Activity))
     g.add((n, GOVKG.eventType, concept("event-type", e["type"])))
-    g.add((n, RDFS.label, vi(" ".join(x for x in (e["text"], e["date"] or "") if x))))
+    g.add((n, RDFS.label, label(" ".join(x for x in (e["text"], e["date"] or "") if x))))
     if e["date"] and e["date"][0] != "-":
         g.add((n, SDO.startDate, Literal(e["date"], datatype=XSD.date)))
     if e["until"] and e["until"][0] != "-":

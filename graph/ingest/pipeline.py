@@ -40,6 +40,12 @@ class Proposal:
     staging_graph: str
     target_graph: str
     article: Article = field(repr=False)
+    #: What the reviewer must know or supply (left out rather than guessed): :class:`graph.ingest.complete.Note`.
+    notes: list[Any] = field(default_factory=list)
+
+    def review_text(self, lang: str = "vi") -> str:
+        """The notes for the reviewer as one paragraph ("" when there are none)."""
+        return " ".join(f"[{i}] {n.text(lang)}" for i, n in enumerate(self.notes, 1))
 
 
 def _home(units: list[UnitMention]) -> str | None:
@@ -179,13 +185,31 @@ def _canon_unit(name: str | None, by_key: dict[str, dict[str, Any]]) -> str | No
 
 
 def propose(article_text: str, store: Store | None, published: date | None = None,
-            url: str | None = None) -> Proposal:
-    """Mentions linked against ``store`` (or an empty graph) and the staging dataset for review."""
-    from graph.ingest.emit import to_dataset
+            url: str | None = None, publisher: str | None = None) -> Proposal:
+    """Mentions linked against ``store`` (or an empty graph) and the staging dataset for review.
+
+    ``publisher``: the body that published the article, an IRI or a name (a name the store does not know is
+    proposed as a new organisation); by default it comes from the URL's host when that site is known.  The
+    staging graph is complete by itself (:mod:`graph.ingest.complete`); what it leaves out is in ``notes``.
+    """
+    from graph.ingest.complete import Note
+    from graph.ingest.emit import publisher_of, to_dataset
     from graph.ingest.link import link
+    from graph.iri import slug
+    from graph.namespaces import ID
 
     gaz = from_store(store)
     mentions, art = extract(article_text, published, url, gaz)
     ctx = link(mentions, art, store, gaz)
-    ds = to_dataset(mentions, art, ctx)
-    return Proposal(mentions, ds, ctx.source_iri, ctx.staging_graph, ctx.target_graph, art)
+    pub: tuple[str, str | None] | None
+    if publisher and re.match(r"https?://", publisher.strip()):
+        pub = (publisher.strip(), None)
+    elif publisher and publisher.strip():
+        name = " ".join(publisher.split())
+        iris = {e.iri for e in gaz.lookup(name) if e.iri}
+        pub = (next(iter(iris)), None) if len(iris) == 1 else (f"{ID}unit/{slug(name)}", name)
+    else:
+        pub = publisher_of(url, art.original, gaz)
+    notes: list[Note] = []
+    ds = to_dataset(mentions, art, ctx, store, pub, notes)
+    return Proposal(mentions, ds, ctx.source_iri, ctx.staging_graph, ctx.target_graph, art, notes)
