@@ -22,6 +22,7 @@ from urllib.parse import urljoin
 from rdflib import BNode, URIRef
 from rdflib.term import Node
 
+from graph import update_steps
 from graph.errors import ForbiddenOperation
 from graph.namespaces import BASE, PREFIXES
 from graph.sparql_guard import tokens
@@ -138,7 +139,7 @@ def play_update(store: Store, text: str) -> Diff:
                 mem.update(f"CREATE SILENT GRAPH <{g}>")
         for q in before:
             mem.add(q)
-        mem.update(text)  # a syntax error or a failing operation raises here; the store is untouched
+        update_steps.run(mem, text)  # a syntax error or a failing operation raises here; the store is untouched
         named = set(mem.named_graphs())
         after = read_graphs(mem, [None, *sorted(named)])
     finally:

@@ -76,7 +76,10 @@ def live_server(store: Path, *, seed: bool = True, env: dict[str, str] | None = 
     the emptied remote engine of those settings; ``store`` then holds only the tokens); stopped afterwards."""
     store = Path(store)
     store.parent.mkdir(parents=True, exist_ok=True)
-    full_env = _env({**_remote_env(remote), **(env or {})})
+    # a remote store keeps its audit store beside the *default* store path, one per machine: a test server gets
+    # its own, so that two runs at once (or a server and an in-process test) never fight over its lock
+    own_audit = {"AUDIT_STORE": str(store.parent / f"{store.name}.audit")} if remote is not None else {}
+    full_env = _env({**_remote_env(remote), **own_audit, **(env or {})})
     port = free_port()
     log = store.parent / f"{store.name}.server.log"
     cmd = [*GOVKG, "serve", "--host", "127.0.0.1", "--port", str(port), "--store", str(store)]

@@ -60,6 +60,49 @@ def test_update_syntax_error_is_a_400_with_position(srv: LiveServer) -> None:
     assert r.status_code == 400 and "2:" in r.text
 
 
+def test_move_copy_add_drop_clear_of_a_missing_graph_is_400_not_500_and_silent_is_a_no_op(srv: LiveServer) -> None:
+    h = srv.auth("steward")
+
+    def update(text: str) -> requests.Response:
+        return requests.post(srv.url + "/update", data={"update": text}, headers=h, timeout=60)
+
+    def state() -> list[tuple[str, ...]]:
+        q = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
+        r = requests.post(srv.url + "/sparql", data={"query": q}, timeout=60,
+                          headers={"Accept": "application/sparql-results+json"})
+        assert r.status_code == 200, r.text
+        return sorted(tuple(b[k]["value"] for k in ("g", "s", "p", "o")) for b in r.json()["results"]["bindings"])
+
+    assert update("INSERT DATA { GRAPH <urn:w:dest> { <urn:w:a> <urn:w:p> 1 } }").status_code == 204
+    before = state()
+    for op in ("MOVE", "COPY", "ADD"):
+        r = update(f"{op} <urn:w:missing> TO <urn:w:dest>")
+        assert r.status_code == 400, (op, r.status_code, r.text)
+        assert "<urn:w:missing> does not exist" in r.text and "SILENT" in r.text
+        r = update(f"{op} SILENT GRAPH <urn:w:missing> TO <urn:w:dest>")  # SILENT: nothing happens at all
+        assert r.status_code == 204, (op, r.text)
+        assert state() == before, op
+    for text, says in (("DROP GRAPH <urn:w:missing>", "does not exist"), ("CLEAR GRAPH <urn:w:missing>",
+                       "does not exist"), ("CREATE GRAPH <urn:w:dest>", "already exists")):
+        r = update(text)
+        assert r.status_code == 400 and says in r.text, (text, r.status_code, r.text)
+        assert update(text.replace(" GRAPH", " SILENT GRAPH")).status_code == 204
+        assert state() == before, text
+    # all or nothing: a failing operation after a good one leaves the store as it was
+    assert update("INSERT DATA { GRAPH <urn:w:dest> { <urn:w:b> <urn:w:p> 2 } } ; "
+                  "MOVE <urn:w:missing> TO <urn:w:dest>").status_code == 400
+    assert state() == before
+    # a source created earlier in the same request exists for the later operations
+    r = update("COPY <urn:w:dest> TO <urn:w:copy> ; MOVE <urn:w:copy> TO <urn:w:moved> ; "
+               "CREATE GRAPH <urn:w:empty> ; ADD <urn:w:empty> TO <urn:w:added>")
+    assert r.status_code == 204, r.text
+    assert ask(srv, "ASK { GRAPH <urn:w:moved> { <urn:w:a> <urn:w:p> 1 } }")
+    assert not ask(srv, "ASK { GRAPH <urn:w:copy> { ?s ?p ?o } }")
+    assert update("DROP GRAPH <urn:w:moved> ; DROP SILENT GRAPH <urn:w:empty> ; "
+                  "DROP SILENT GRAPH <urn:w:added>").status_code == 204
+    assert state() == before
+
+
 @pytest.mark.parametrize("method", ["GET", "PUT", "DELETE"])
 def test_update_route_methods(srv: LiveServer, method: str) -> None:
     r = requests.request(method, srv.url + "/update", params={"update": "CLEAR ALL"}, headers=srv.auth("steward"))

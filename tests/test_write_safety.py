@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import random
 import re
 import signal
 import threading
@@ -129,32 +130,43 @@ def test_concurrent_writers_readers_never_see_half_a_change(plain: LiveServer) -
 def test_kill_9_during_writes_loses_no_acknowledged_write(tmp_path: Path) -> None:
     store = tmp_path / "store"
     acked: list[int] = []
-    batch = 200
+    took: list[float] = []
+    batch, wanted = 200, 5
     with live_server(store) as srv:
         h = srv.auth("steward")
-        stop = threading.Event()
+        stop, enough = threading.Event(), threading.Event()
 
         def stream() -> None:
             k = 0
             while not stop.is_set():
                 triples = " ".join(f'<urn:b{k}-{j}> <urn:batch> "{k}" .' for j in range(batch))
+                t0 = time.monotonic()
                 try:
                     r = requests.post(srv.url + "/update", data={"update": f"INSERT DATA {{ GRAPH <urn:kill> "
                                                                            f"{{ {triples} }} }}"},
-                                      headers=h, timeout=30)
+                                      headers=h, timeout=300)
                 except requests.RequestException:
                     return
                 if r.status_code == 204:
                     acked.append(k)
+                    took.append(time.monotonic() - t0)
+                    if len(acked) >= wanted:
+                        enough.set()
                 k += 1
 
+        # kill -9 once several writes are acknowledged (not after a fixed time, which a loaded machine can spend
+        # on the first write), at a random point of the next one (within the time a write has been taking)
         t = threading.Thread(target=stream)
         t.start()
-        time.sleep(3)
-        os.killpg(srv.proc.pid, signal.SIGKILL)
-        stop.set()
-        t.join()
-    assert acked, "no write was acknowledged before the kill"
+        try:
+            reached = enough.wait(timeout=600)
+            if reached:
+                time.sleep(random.uniform(0, sorted(took)[len(took) // 2]))
+        finally:
+            os.killpg(srv.proc.pid, signal.SIGKILL)
+            stop.set()
+            t.join()
+    assert reached, f"only {len(acked)} writes acknowledged before the kill"
     with live_server(store) as srv:
         rows = count(srv, "SELECT ?k (COUNT(*) AS ?n) WHERE { GRAPH <urn:kill> { ?s <urn:batch> ?k } } GROUP BY ?k")
         got = {int(r["k"]): int(r["n"]) for r in rows}

@@ -31,6 +31,7 @@ from graph.errors import (
 from graph.formats import UnknownFormat
 from graph.review import ReviewError
 from graph.store.workers import PoolBusy, WorkerLost
+from graph.update_steps import UpdateFailed
 
 log = logging.getLogger("govkg.web")
 
@@ -40,6 +41,7 @@ STATUS: list[tuple[type[BaseException], int]] = [
     (PreconditionFailed, 412),
     (ReviewError, 409),
     (QuerySyntaxError, 400),
+    (UpdateFailed, 400),
     (ForbiddenOperation, 400),
     (ParseError, 400),
     (UnknownFormat, 415),
