@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from graph.ingest.gazetteer import TOP_LEVEL
 from graph.ingest.lexicon import (
     CANONICAL_TITLE,
     HEADS_RE,
@@ -38,7 +39,7 @@ _ROLE_FIX = {"bo-truong-chu-nhiem": "chu-nhiem", "thu-truong-pho-chu-nhiem": "ph
              "bi-thu-t-u-dang": "bi-thu-trung-uong-dang"}
 _CENTRAL_COMMITTEE = ("tong-bi-thu", "uy-vien-trung-uong-dang", "bi-thu-trung-uong-dang",
                       "uy-vien-du-khuyet-trung-uong-dang")
-_LIST_INTRO = re.compile(r"\s+(?:là|gồm)\s+(?:các\s+)?(?:ông, bà|ông|bà|đồng chí)\s*(?::|(?=[A-ZĐ]))")
+_LIST_INTRO = re.compile(r"\s+(?:là|gồm)\s+(?:(?:các\s+)?(?:ông, bà|ông|bà|đồng chí)\s*(?::|(?=[A-ZĐ]))|(?=[A-ZĐ]))")
 _MINISTRY_TITLES = ("bo-truong", "thu-truong", "thu-truong-thuong-truc")
 _HOME_TITLES = ("chu-nhiem", "pho-chu-nhiem", "pho-chu-nhiem-thuong-truc")
 #: Party titles that end in their committee's head word: the committee named there is the post's unit.
@@ -49,6 +50,13 @@ _MORE_TITLES = r"\s+(?:(?:đã\s+)?được\s+(?:chỉ định|bầu|bổ nhiệ
 _DELEGATION = re.compile(r"\s*(ĐBQH|đại biểu Quốc hội)((?:\s+(?:tỉnh|Tỉnh|thành phố|Thành phố)(?:\s+[A-ZĐ]\w*)*))?")
 #: Heads a title may end in ("Phó Chánh Văn phòng"): a sibling post's unit with that head is the unit.
 _TITLE_END_HEAD = re.compile(r"(?:Văn phòng|Thanh tra)$")
+#: A ministry named without "Bộ" after its minister's title ("Thứ trưởng Nội vụ Vũ Đăng Minh").
+_MINISTRY_SHORT = re.compile(r"\s+(" + "|".join(sorted((re.escape(n[3:]) for n, *_ in TOP_LEVEL if n.startswith("Bộ ")),
+                                                        key=len, reverse=True)) + r")(?!\w)")
+#: "làm Thứ trưởng các cơ quan: Bộ Tài chính và Bộ Xây dựng": one title, a unit for each name of the list.
+_PAIRED = re.compile(r"\s+(?:làm|giữ chức|giữ các chức vụ)\s+")
+_PAIRED_UNITS = re.compile(r"\s+(?:các|lần lượt tại các|tại các)\s+(?:cơ quan|đơn vị|bộ|Bộ|tỉnh|cơ quan, đơn vị)"
+                           r"\s*:?\s*|\s+lần lượt (?:của|tại)\s+")
 #: "Tỉnh ủy viên": a member of the province's party committee.
 _COMMITTEE_MEMBER = {"tinh-uy-vien": "Tỉnh ủy", "thanh-uy-vien": "Thành ủy", "huyen-uy-vien": "Huyện ủy"}
 
@@ -142,6 +150,17 @@ class _Scanner:
             bare = None
             if bo and self.unit_at.get(self.skip(end)) is None:
                 end, bare = bo.end(), bo.group(1)
+            short = _MINISTRY_SHORT.match(t, end) if slug(title) in _MINISTRY_TITLES and bare is None \
+                and self.unit_at.get(self.skip(end)) is None else None
+            if short:  # "Thứ trưởng Nội vụ", "Bộ trưởng Tư pháp": the ministry without its head word
+                posts.append(Post(title, role_slug(title, "Bộ " + short.group(1)), "Bộ " + short.group(1), former,
+                                  concurrent, False, q, short.end()))
+                pos = short.end()
+                sep = re.compile(r"\s*[-–,]\s*|\s+(?=kiêm\s)").match(t, pos)
+                if not sep or not TITLE_RE.match(t, sep.end()):
+                    break
+                pos = sep.end()
+                continue
             tr = re.compile(r"\s+Thường trực(?!\w)").match(t, end)
             if tr and "Thường trực" not in title:
                 title, end = title + " Thường trực", tr.end()
@@ -316,8 +335,27 @@ def find_persons(text: str, units: list[UnitMention], home: str | None = None) -
             if not sep:
                 break
             p = sep.end()
-        for a, b in names:
-            more: list[Post] = []
+        paired: list[list[Post]] = []
+        if is_list and len(names) >= 2:
+            pm = _PAIRED.match(text, names[-1][1])
+            ptitle = TITLE_RE.match(text, pm.end()) if pm else None
+            pun = _PAIRED_UNITS.match(text, ptitle.end()) if ptitle else None
+            if ptitle and pun:
+                us: list[UnitMention] = []
+                qpos = pun.end()
+                while (um := sc.unit_at.get(qpos)) is not None:
+                    us.append(um)
+                    sep2 = re.compile(r"\s*(?:,|;|và|,\s*và)\s+").match(text, um.end)
+                    if not sep2:
+                        break
+                    qpos = sep2.end()
+                if len(us) == len(names):
+                    title = CANONICAL_TITLE.get(fold(ptitle.group(0)), ptitle.group(0))
+                    paired = [[Post(title, role_slug(title, u.name), u.name, False, False, False, ptitle.start(),
+                                    u.end)] for u in us]
+                    used.append((names[-1][1], us[-1].end))
+        for i, (a, b) in enumerate(names):
+            more: list[Post] = list(paired[i]) if paired else []
             e2 = b
             sep = re.compile(r"\s*(?:,|-|–|\()\s*|\s+(?:giữ chức|làm|là)\s+(?=\S)").match(text, b)
             if sep and not is_list:
@@ -350,6 +388,8 @@ def find_persons(text: str, units: list[UnitMention], home: str | None = None) -
             posts, e = sc.chain(sep.end(), after_name=True)
             if not posts:
                 e = b
+        if not posts and hon:
+            posts = _shared_titles(sc, a, b)
         if not hon and not (posts and first in SURNAMES):
             continue
         sc.implied(posts)
@@ -359,6 +399,26 @@ def find_persons(text: str, units: list[UnitMention], home: str | None = None) -
     out.sort(key=lambda p: p.start)
     _decided(sc, out)
     return out
+
+
+_RUN_NEXT = re.compile(r"\s*,\s*(?:ông|bà|đồng chí)\s+")
+
+
+def _shared_titles(sc: _Scanner, a: int, b: int) -> list[Post]:
+    """"ông A, ông B, ông C, Tỉnh ủy viên, Phó Chủ tịch UBND tỉnh X": the titles after the run are each one's."""
+    t = sc.text
+    hon = HONORIFIC_RE.search(t[max(0, a - 20):a])
+    for n in range(8):
+        nx = _RUN_NEXT.match(t, b)
+        nm = sc.name(nx.end()) if nx else None
+        if nx is None or nm is None or hon is None or nx.group(0).strip(" ,").lower() != hon.group(0).strip().lower():
+            return []  # "của ông A, đồng chí B, Bí thư ...": not one run
+        b = nm[1]
+        sep = re.compile(r"\s*,\s*").match(t, b)
+        if sep and TITLE_RE.match(t, sep.end()) and n >= 1:  # three names at least: "ông A, ông B" may be two
+            posts, _e = sc.chain(sep.end(), after_name=True)
+            return [Post(**vars(x)) for x in posts]
+    return []
 
 
 #: A personnel decision naming the post before the person: "phê chuẩn ... chức vụ Phó Chủ tịch UBND tỉnh X ...

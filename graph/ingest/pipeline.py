@@ -26,7 +26,7 @@ from graph.ingest.units import UnitMention, find_units
 from graph.store.base import Store
 from graph.text import fold
 
-EXTRACTOR_VERSION = "0.6.0"
+EXTRACTOR_VERSION = "0.7.0"
 KINDS = ("units", "persons", "documents", "events", "dates", "programmes")
 
 
