@@ -128,7 +128,7 @@ def build(scale: str, out: Lines, skip: set[str]) -> list[Record]:
             recs.append(r)
     ix = _find(g, "index")
     recs.append(Record("search_index_build", scale, ix["seconds"] if ix else None, None, "—", "s",
-                       note="" if ix else "graph.search not available"))
+                       note="no baseline: the scan needs no index" if ix else "graph.search not available"))
 
     # Memory of the process that ran the viewer's work.
     gd = _find(g, "done")
