@@ -327,7 +327,7 @@ def _compact_jsonld(result: QueryResult) -> bytes:
     ``unit:vpcp-vu-i``, one node object per subject."""
     g = Graph(bind_namespaces="none")
     for t in result:
-        g.add(t)  # type: ignore[arg-type]
+        g.add(t)
     iris = [str(x) for t in g for x in t if isinstance(x, URIRef)]
     iris += [str(x.datatype) for _, _, x in g if isinstance(x, Literal) and x.datatype]
     ctx = used_prefixes(iris, PREFIXES)

@@ -121,8 +121,8 @@ STATS_GRAPHS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP
 
 def collect_stats(store_path: Path | None) -> dict[str, object]:
     store = get_store(store_path)
-    graphs = {str(r["g"]): int(r["n"]) for r in store.query(STATS_GRAPHS)}  # type: ignore[index,call-overload]
-    classes = {str(r["class"]): int(r["n"]) for r in store.query(STATS_CLASSES)}  # type: ignore[index,call-overload]
+    graphs = {str(r["g"]): int(r["n"]) for r in store.query(STATS_GRAPHS)}
+    classes = {str(r["class"]): int(r["n"]) for r in store.query(STATS_CLASSES)}
     return {"triples": store.count(), "graphs": graphs, "entities_per_class": classes}
 
 

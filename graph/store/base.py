@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import IO, Literal, Protocol
+from typing import IO, Any, Literal, Protocol
 
 from rdflib.term import Node
 
@@ -42,7 +42,7 @@ class QueryResult(abc.ABC):
         """The answer in ``fmt`` as a stream of byte chunks."""
 
     @abc.abstractmethod
-    def __iter__(self) -> Iterator[dict[str, Node]] | Iterator[tuple[Node, Node, Node]]:
+    def __iter__(self) -> Iterator[Any]:
         """Rows as ``{variable: rdflib term}`` (unbound variables absent), or triples for graphs."""
 
     @property
@@ -53,7 +53,7 @@ class QueryResult(abc.ABC):
     def rows(self) -> list[dict[str, Node]]:
         if self.kind != "solutions":
             raise TypeError(f"a {self.kind} result has no rows")
-        return list(self)  # type: ignore[arg-type]
+        return list(self)
 
 
 #: A local name that reads well after a prefix (``unit:vpcp-vu-i``); others (``concept:unit-type\/vu``) stay IRIs.
@@ -145,7 +145,7 @@ class Store(abc.ABC):
 
     def named_graphs(self) -> list[str]:
         res = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g")
-        return [str(r["g"]) for r in res]  # type: ignore[index]
+        return [str(r["g"]) for r in res]
 
     def count(self, graph: str | None = None) -> int:
         if graph is None:
@@ -153,7 +153,7 @@ class Store(abc.ABC):
         else:
             q = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
         row = next(iter(self.query(q)))
-        return int(row["n"])  # type: ignore[index,call-overload]
+        return int(row["n"])
 
     def quads(
         self, s: Node | None = None, p: Node | None = None, o: Node | None = None, g: str | None = None

@@ -219,7 +219,7 @@ class EmbeddedStore(Store):
         return len(self.ox) - before
 
     def _bulk_load(
-        self, path: Path, fmt: ox.RdfFormat, to_graph: ox.NamedNode | None, base_iri: str | None, progress: bool
+        self, path: Path, fmt: Any, to_graph: Any, base_iri: str | None, progress: bool
     ) -> None:
         # First pass: parse everything, write nothing.  A syntax error stops here.
         n = 0
@@ -236,7 +236,7 @@ class EmbeddedStore(Store):
                 if marker is not None:
                     marker.unlink()
                 return
-            quads = ox.parse(path=str(path), format=fmt, base_iri=base_iri)
+            quads: Iterator[Any] = ox.parse(path=str(path), format=fmt, base_iri=base_iri)
             if to_graph is not None:
                 quads = (ox.Quad(q.subject, q.predicate, q.object, to_graph) for q in quads)
             if bar is not None:
