@@ -157,9 +157,9 @@ class Evaluator:
         """Every result of ``shape`` (and its property shapes) on the nodes of ``focus``."""
         if shape.deactivated:
             return []
-        out: list[Result] = []
-        for c in shape.constraints:
-            out += self.constraint(shape, c, focus)
+        from graph.shacl.combined import shape_constraints
+
+        out = shape_constraints(self, shape, focus)
         inner = PathFocus(focus, shape.path) if shape.path is not None else focus
         for p in shape.properties:
             out += self.shape(self.model[p], inner)
