@@ -1,25 +1,27 @@
 """Values derived from a whole store (the search index, the networkx graph), rebuilt when the store changes.
 
-Freshness is decided by a fingerprint of the store:
+Freshness costs nothing on the request path: every store has a write ``generation`` (bumped by each of its writes,
+:attr:`graph.store.base.Store.generation`), compared on every call.  A store that others may write to as well
+(``sees_every_write`` false: a remote engine) is also watched by a background thread, which every ``check_every``
+seconds takes a fingerprint (the number of quads and the total length of the labels, two aggregates), rebuilds the
+store's derived values when it changed and only then tells the callers: a keystroke never waits for a scan.
 
-- a store that exposes an integer ``generation`` attribute (bumped on every write) is checked on every call, at
-  no cost;
-- any other store is checked at most every ``check_every`` seconds by a cheap fingerprint: the number of quads
-  and the total length of its labels (two aggregates the engine answers without Python work per row).
-
-Writers that want their change seen at once call :func:`invalidate`.
+Writers that want their change seen at once may still call :func:`invalidate`.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from graph.store.base import Store
 
 T = TypeVar("T")
+log = logging.getLogger("govkg.viewcache")
 
 LABEL_PREDICATES = (
     "http://www.w3.org/2000/01/rdf-schema#label",
@@ -38,49 +40,114 @@ _REGISTRY: list[Derived[Any]] = []
 
 
 def fingerprint(store: Store) -> tuple[object, ...]:
-    """What changes when the store's content changes (see the module's doc)."""
-    gen = getattr(store, "generation", None)
-    if isinstance(gen, int):
-        return ("generation", gen)
+    """What changes when the store's content changes, by two aggregates (a scan: for the watcher's thread only)."""
     row = next(iter(store.query(_FINGERPRINT_Q).rows()), {})
     n = row.get("n") if isinstance(row, dict) else None
     ln = row.get("len") if isinstance(row, dict) else None
-    return ("count", store.count(), str(n), str(ln))
+    return (store.count(), str(n), str(ln))
+
+
+class _Watch:
+    """The background poll of one store that others write to; :attr:`token` grows after each change it saw,
+    once the derived values of the store are rebuilt."""
+
+    def __init__(self, store: Store, every: float) -> None:
+        self.ref = weakref.ref(store)
+        self.every = every
+        self.token = 0
+        self.stop = threading.Event()
+        self.last = fingerprint(store)  # before the first build: a change after it is seen by the first poll
+        threading.Thread(target=self._run, name="govkg-viewcache-watch", daemon=True).start()
+
+    def _run(self) -> None:
+        pause = self.every
+        while not self.stop.wait(pause):
+            store = self.ref()
+            if store is None or getattr(store, "_closed", False):
+                return
+            t0 = time.monotonic()
+            self._poll(store)
+            del store  # not held while waiting: a forgotten store is collected, and its watch ends
+            pause = max(self.every, 10 * (time.monotonic() - t0))  # the engine busy polling at most a tenth
+
+    def _poll(self, store: Store) -> None:
+        try:
+            fp = fingerprint(store)
+        except Exception as e:  # the engine is away: try again at the next poll
+            log.debug("cannot fingerprint %r: %s", store, e)
+            return
+        if fp == self.last:
+            return
+        self.last = fp
+        token = self.token + 1
+        for d in list(_REGISTRY):
+            try:
+                d.refresh(store, token)
+            except Exception as e:  # callers rebuild it themselves once the token moves
+                log.warning("cannot rebuild a derived value of %r: %s", store, e)
+        self.token = token
+
+
+_WATCHES: weakref.WeakKeyDictionary[Store, _Watch] = weakref.WeakKeyDictionary()
+_WATCH_LOCK = threading.Lock()
+
+
+def _token(store: Store, every: float) -> int:
+    """0 for a store that sees its every write; else the change count of its watch (started on first use)."""
+    if getattr(store, "sees_every_write", True):
+        return 0
+    w = _WATCHES.get(store)
+    if w is None:
+        with _WATCH_LOCK:
+            w = _WATCHES.get(store)
+            if w is None:
+                w = _WATCHES[store] = _Watch(store, every)
+    return w.token
 
 
 class Derived(Generic[T]):
-    """One value per store, built by ``build(store)`` and rebuilt when :func:`fingerprint` changes."""
+    """One value per store, built by ``build(store)`` and rebuilt when the store's generation (or, for a store
+    others write to, its watch's token) moves."""
 
     def __init__(self, build: Callable[[Store], T], check_every: float = 2.0) -> None:
         self.build = build
         self.check_every = check_every
         self._lock = threading.Lock()
-        self._cache: dict[int, tuple[tuple[object, ...], float, T]] = {}
+        self._cache: weakref.WeakKeyDictionary[Store, tuple[tuple[int, int], T]] = weakref.WeakKeyDictionary()
         _REGISTRY.append(self)
 
+    def _fp(self, store: Store) -> tuple[int, int]:
+        return (int(getattr(store, "generation", 0)), _token(store, self.check_every))
+
     def get(self, store: Store) -> T:
-        key = id(store)
-        now = time.monotonic()
-        cached = self._cache.get(key)
-        has_gen = isinstance(getattr(store, "generation", None), int)
-        if cached is not None and not has_gen and now - cached[1] < self.check_every:
-            return cached[2]
+        fp = self._fp(store)
+        cached = self._cache.get(store)
+        if cached is not None and cached[0] == fp:
+            return cached[1]
         with self._lock:
-            fp = fingerprint(store)
-            cached = self._cache.get(key)
+            fp = self._fp(store)  # read before building: a write during the build is seen by the next call
+            cached = self._cache.get(store)
             if cached is not None and cached[0] == fp:
-                self._cache[key] = (fp, now, cached[2])
-                return cached[2]
+                return cached[1]
             value = self.build(store)
-            self._cache[key] = (fp, now, value)
+            self._cache[store] = (fp, value)
             return value
+
+    def refresh(self, store: Store, token: int) -> None:
+        """Rebuild the value of ``store`` (if one was built) for the watch's next ``token``, off the request path."""
+        if store not in self._cache:
+            return
+        gen = int(getattr(store, "generation", 0))
+        value = self.build(store)
+        with self._lock:
+            self._cache[store] = ((gen, token), value)
 
     def invalidate(self, store: Store | None = None) -> None:
         with self._lock:
             if store is None:
                 self._cache.clear()
             else:
-                self._cache.pop(id(store), None)
+                self._cache.pop(store, None)
 
 
 def invalidate(store: Store | None = None) -> None:

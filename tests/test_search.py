@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import threading
+import time
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import pytest
+import requests
 
 from graph.search import MAX_QUERY_CHARS, QueryTooLong, build_index, index, search, words
 from graph.store import Store, forget
-from graph.viewcache import invalidate
+from tests.http_server import LiveServer
 from tests.viewer_data import DANANG, KHANHHOA, PERSON, VPCP, load_viewer_graph
 
 BACKENDS = ("embedded", "remote")  # every test on the viewer's graph runs on both (tests/conftest.py)
@@ -105,33 +109,115 @@ def test_english_labels_in_english(viewer_store: Store) -> None:
     assert search(viewer_store, "government office")[0].iri == VPCP
 
 
-def test_index_is_built_once_and_rebuilt_when_the_store_changes(tmp_path: Path) -> None:
+def rename(old: str, new: str) -> str:
+    """An update that replaces the test person's label ``old`` by ``new`` (the number of triples stays)."""
+    t = '<https://w3id.org/govkg/id/person/tran-thi-binh> <http://www.w3.org/2000/01/rdf-schema#label> "{}"@vi'
+    g = "https://w3id.org/govkg/graph/t"
+    return f"DELETE DATA {{ GRAPH <{g}> {{ {t.format(old)} }} }} ; INSERT DATA {{ GRAPH <{g}> {{ {t.format(new)} }} }}"
+
+
+RENAME = rename("Trần Thị Bình", "Trần Thị Bình Minh")
+ADD = ('INSERT DATA { GRAPH <https://w3id.org/govkg/graph/t> { '
+       '<https://w3id.org/govkg/id/person/tran-thi-binh> '
+       '<http://www.w3.org/2000/01/rdf-schema#label> "Trần Thị Bình"@vi } }')
+
+
+def counting_queries(store: Store, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The queries ``store`` answers from now on, in this thread (a watch's thread is not a keystroke)."""
+    asked: list[str] = []
+    me = threading.get_ident()
+    real = store.query
+
+    def query(sparql: str, **kw: Any) -> Any:
+        if threading.get_ident() == me:
+            asked.append(sparql)
+        return real(sparql, **kw)
+
+    monkeypatch.setattr(store, "query", query)
+    return asked
+
+
+def test_index_is_built_once_and_rebuilt_when_the_store_changes(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     st = load_viewer_graph(tmp_path / "store")
     try:
         first = index(st)
+        asked = counting_queries(st, monkeypatch)
         assert index(st) is first  # no rebuild without a change
         assert search(st, "tran thi binh") == []
-        st.update('INSERT DATA { GRAPH <https://w3id.org/govkg/graph/t> { '
-                  '<https://w3id.org/govkg/id/person/tran-thi-binh> '
-                  '<http://www.w3.org/2000/01/rdf-schema#label> "Trần Thị Bình"@vi } }')
-        invalidate(st)
+        for q in ("t", "tr", "tra", "tran", "tran thi"):  # keystrokes: no scan, no query at all
+            search(st, q)
+        assert asked == []
+        st.update(ADD)  # no invalidate(): the store's write generation moved
         assert search(st, "Trần Thị Bình")[0].iri == "https://w3id.org/govkg/id/person/tran-thi-binh"
-        # a rename that keeps the number of triples is still seen after the check interval
-        st.update('DELETE DATA { GRAPH <https://w3id.org/govkg/graph/t> { '
-                  '<https://w3id.org/govkg/id/person/tran-thi-binh> '
-                  '<http://www.w3.org/2000/01/rdf-schema#label> "Trần Thị Bình"@vi } } ; '
-                  'INSERT DATA { GRAPH <https://w3id.org/govkg/graph/t> { '
-                  '<https://w3id.org/govkg/id/person/tran-thi-binh> '
-                  '<http://www.w3.org/2000/01/rdf-schema#label> "Trần Thị Bình Minh"@vi } }')
-        from graph import search as search_module
-
-        search_module._INDEX.check_every = 0.0
-        try:
-            assert search(st, "binh minh")[0].label == "Trần Thị Bình Minh"
-        finally:
-            search_module._INDEX.check_every = 2.0
+        assert asked, "the write was seen by a rebuild"
+        # a rename that keeps the number of triples and nearly the length of the labels is seen at once too
+        st.update(RENAME)
+        assert search(st, "binh minh")[0].label == "Trần Thị Bình Minh"
+        asked.clear()
+        search(st, "binh")
+        assert asked == []
     finally:
         forget(st)
+
+
+def test_the_write_generation_counts_every_write(tmp_path: Path) -> None:
+    from graph.store.embedded import read_generation
+    from graph.store.snapshots import after_write
+
+    st = load_viewer_graph(tmp_path / "store")
+    try:
+        g0 = st.generation
+        st.update(ADD)
+        with st.transaction() as tx:
+            tx.update(RENAME)
+        st.load(b"<urn:a> <urn:b> <urn:c> .", format="nt")
+        after_write(st)
+        assert st.generation == g0 + 4
+        assert read_generation(tmp_path / "store") == st.generation  # beside the store, for other processes
+    finally:
+        forget(st)
+
+
+def test_a_store_others_write_to_is_refreshed_off_the_keystroke_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A remote engine's other clients write behind the store object's back: a background watch sees it."""
+    from graph.store.embedded import EmbeddedStore
+    from graph.viewcache import Derived
+    from tests.viewer_data import TRIG
+
+    class Shared(EmbeddedStore):
+        sees_every_write = False
+
+    st = Shared(None)
+    st.load(TRIG.encode("utf-8"), format="trig")
+    d: Derived[Any] = Derived(build_index, check_every=0.05)
+    first = d.get(st)
+    asked = counting_queries(st, monkeypatch)
+    st.ox.update(ADD)  # another client's write: the object's generation does not move
+    deadline = time.monotonic() + 10
+    while "tran thi binh" not in d.get(st).exact:
+        assert time.monotonic() < deadline, "the watch never saw the write"
+        time.sleep(0.02)
+    assert d.get(st) is not first
+    assert asked == [], "keystrokes never scan nor rebuild: the watch's thread does"
+    st.close()
+
+
+def test_a_write_through_the_server_is_found_by_the_next_search(live_server: LiveServer) -> None:
+    def found(q: str) -> list[str]:
+        r = requests.get(live_server.url + "/search", params={"q": q}, headers={"Accept": "application/json"})
+        assert r.status_code == 200
+        return [h["label"] for h in r.json()]
+
+    assert "Trần Thị Bình" not in found("tran thi binh")
+    for upd in (ADD, RENAME):
+        r = requests.post(live_server.url + "/update", data={"update": upd}, headers=live_server.auth("steward"))
+        assert r.status_code in (200, 204), r.text
+    assert "Trần Thị Bình Minh" in found("tran thi binh minh")  # the very next request
+    r = requests.post(live_server.url + "/update", data={"update": rename("Trần Thị Bình Minh", "Trần Thị Bình Châu")},
+                      headers=live_server.auth("steward"))
+    assert r.status_code in (200, 204), r.text
+    assert found("tran thi binh chau")[:1] == ["Trần Thị Bình Châu"]
 
 
 def test_index_covers_altlabels_and_names(viewer_store: Store) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import abc
 import re
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -22,6 +23,7 @@ from rdflib.term import Node
 
 ResultKind = Literal["solutions", "boolean", "graph"]
 QuadTuple = tuple[Node, Node, Node, Node | None]
+_GENERATION_LOCK = threading.Lock()
 
 
 class QueryResult(abc.ABC):
@@ -88,6 +90,23 @@ class Store(abc.ABC):
     #: Capability flags, in the manner of rdflib's ``Store.context_aware``.
     supports_backup: bool = False
     supports_union_default_graph: bool = True
+    #: ``True`` when every write to the data passes through this object (one writer: an embedded store), so
+    #: :attr:`generation` alone tells when the content changed; ``False`` when others may write (a remote engine).
+    sees_every_write: bool = True
+
+    _generation: int = 0
+
+    @property
+    def generation(self) -> int:
+        """A number that grows with every write made through this object (``update``, ``load``, ``transaction``,
+        :func:`graph.store.snapshots.after_write`): free to read, so caches compare it on every call."""
+        return self._generation
+
+    def advance_generation(self) -> int:
+        """Note a write (backends call it after each one, failed or not); return the new generation."""
+        with _GENERATION_LOCK:
+            self._generation += 1
+            return self._generation
 
     @abc.abstractmethod
     def query(

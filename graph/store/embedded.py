@@ -151,6 +151,21 @@ class EmbeddedStore(Store):
                 self._ox = ox.Store(str(self.path))
         except OSError as e:
             raise StoreError(f"cannot open the store in {path}: {e}") from e
+        self._generation = read_generation(self.path) if self.path is not None else 0
+
+    def advance_generation(self) -> int:
+        """The in-process counter, also written to ``<store>.generation`` beside the store (other processes read
+        it with :func:`read_generation`; best effort: a full disk only loses the file, never the write)."""
+        gen = super().advance_generation()
+        f = generation_file(self.path) if self.path is not None else None
+        if f is not None:
+            tmp = f.with_name(f.name + ".tmp")
+            try:
+                tmp.write_text(str(gen), encoding="ascii")
+                os.replace(tmp, f)
+            except OSError:
+                pass
+        return gen
 
     @property
     def ox(self) -> ox.Store:
@@ -189,6 +204,8 @@ class EmbeddedStore(Store):
             raise QuerySyntaxError(str(e)) from e
         except OSError as e:
             raise StoreError(str(e)) from e
+        finally:
+            self.advance_generation()
 
     def load(
         self,
@@ -216,6 +233,8 @@ class EmbeddedStore(Store):
             raise ParseError(str(e)) from e
         except OSError as e:
             raise StoreError(str(e)) from e
+        finally:
+            self.advance_generation()
         return len(self.ox) - before
 
     def _bulk_load(
@@ -332,7 +351,23 @@ class EmbeddedStore(Store):
 
     def add(self, quad: QuadTuple) -> None:
         s, p, o, g = quad
-        self.ox.add(ox.Quad(to_ox(s), to_ox(p), to_ox(o), to_ox(g)))  # type: ignore[arg-type]
+        try:
+            self.ox.add(ox.Quad(to_ox(s), to_ox(p), to_ox(o), to_ox(g)))  # type: ignore[arg-type]
+        finally:
+            self.advance_generation()
+
+
+def generation_file(path: Path) -> Path:
+    """Where the store in directory ``path`` keeps its write generation (beside it, like its snapshots)."""
+    return path.parent / f"{path.name}.generation"
+
+
+def read_generation(path: Path) -> int:
+    """The last write generation of the store in ``path`` (0 when it has none yet)."""
+    try:
+        return int(generation_file(path).read_text(encoding="ascii").strip() or 0)
+    except (OSError, ValueError):
+        return 0
 
 
 def _dump_prefixes(f: Any) -> dict[str, str] | None:

@@ -119,6 +119,7 @@ class RemoteStore(Store):
     """A :class:`Store` on a SPARQL 1.1 endpoint (Query, Update and, optionally, the Graph Store protocol)."""
 
     supports_backup = False
+    sees_every_write = False  # other clients of the engine write too: caches also poll (graph.viewcache)
 
     def __init__(
         self,
@@ -319,8 +320,11 @@ class RemoteStore(Store):
 
     def _send_update(self, text: str) -> None:
         self._check_open()
-        self._call("POST", self.update_url, body=text.encode("utf-8"),
-                   headers={"Content-Type": "application/sparql-update; charset=utf-8", "Accept": "*/*"})
+        try:
+            self._call("POST", self.update_url, body=text.encode("utf-8"),
+                       headers={"Content-Type": "application/sparql-update; charset=utf-8", "Accept": "*/*"})
+        finally:
+            self.advance_generation()
 
     def _data_ops(self, adds: list[Q], removes: list[Q]) -> tuple[list[str], list[str]]:
         """The update operations that remove ``removes`` and then add ``adds``, for one request, and any
@@ -416,8 +420,11 @@ class RemoteStore(Store):
         self._check_open()
         assert self.gsp_url is not None
         name = self._gsp_graph_param(g)
-        self._call("POST", self.gsp_url, params=[name], body=ntriples, syntax=False,
-                   headers={"Content-Type": NTRIPLES})
+        try:
+            self._call("POST", self.gsp_url, params=[name], body=ntriples, syntax=False,
+                       headers={"Content-Type": NTRIPLES})
+        finally:
+            self.advance_generation()
 
     def _gsp_graph_param(self, g: str) -> tuple[str, str]:
         if g == "" and self.dialect.default_graph is None:

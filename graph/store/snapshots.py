@@ -105,7 +105,11 @@ def snapshots_for(store: Store) -> Snapshots:
 def after_write(store: Store) -> None:
     """Publish a new generation of ``store`` if readers follow it in this process.
 
-    A no-op for a store without checkpoints (a remote engine): its readers see each write at once."""
+    A no-op for a store without checkpoints (a remote engine): its readers see each write at once.  Either way the
+    store's :attr:`~graph.store.base.Store.generation` advances, so caches of derived views rebuild."""
+    advance = getattr(store, "advance_generation", None)  # any object with the Store's flags will do
+    if advance is not None:
+        advance()
     if not store.supports_backup:
         return
     with _REG_LOCK:
