@@ -52,7 +52,7 @@ def value_test(ev: Evaluator, shape: Shape, c: Constraint) -> Test | None:
         return f"{t.is_blank('?v')} || STRLEN(STR(?v)) {op} {n}", lambda v: _length_fails(v, n, op)
     if p == SH.pattern:
         pattern, flags = str(c.value), shape.flags
-        return "true", lambda v: not checks.pattern_ok(v, pattern, flags)
+        return _pattern_candidates(t.is_blank("?v"), pattern, flags), lambda v: not checks.pattern_ok(v, pattern, flags)
     if p == SH.languageIn:
         langs = {str(x).lower() for x in c.items}
         if "*" in langs:
@@ -71,6 +71,25 @@ def value_test(ev: Evaluator, shape: Shape, c: Constraint) -> Test | None:
     if p == SH.disjoint and isinstance(c.value, URIRef):
         return f"EXISTS {{ {sc.triple('?this', c.value, '?_d')} FILTER(sameTerm(?_d, ?v)) }}", None
     return None
+
+
+#: Characters on which Python's ``re`` and the store's regular expressions agree for the pattern syntax below.
+_AGREED = r"^[\x20-\x7E\p{L}\p{Nd}]*$"
+_UNSURE = ("\\w", "\\W", "\\b", "\\B", "(?", "{,", "\\Z", "\\z", "\\G", "\\p", "\\P", "\\N", "\\u", "\\U", "\\x")
+
+
+def _pattern_candidates(is_blank: str, pattern: str, flags: str) -> str:
+    """Values sh:pattern may fail: all but those the store's REGEX certainly matches as Python's ``re`` does
+    (no flags, none of the constructs where the two differ, and a string of printable ASCII, letters and digits)."""
+    if flags or any(u in pattern for u in _UNSURE) or "\n" in pattern:
+        return "true"
+    ok = f'!{is_blank} && REGEX(STR(?v), "{_quoted(_AGREED)}") && REGEX(STR(?v), "{_quoted(pattern)}")'
+    return f"!COALESCE({ok}, false)"
+
+
+def _quoted(text: str) -> str:
+    """``text`` inside a SPARQL string literal."""
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
 
 
 def _true(x: Node | None) -> bool:
@@ -119,7 +138,7 @@ def shape_constraints(ev: Evaluator, shape: Shape, focus: Focus) -> list[Result]
     both = len(counts) == 2 and sum(1 for c in shape.constraints if c.param in counts) == 2
     done: set[int] = set()
     out: list[Result] = []
-    if len(tests) >= 2:
+    if tests:
         out += values_at_once(ev, shape, focus, tests)
         done |= {id(c) for c, _t in tests}
     if both and shape.path is not None:
