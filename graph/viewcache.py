@@ -88,7 +88,7 @@ class _Watch:
         self.token = token
 
 
-_WATCHES: weakref.WeakKeyDictionary[Store, _Watch] = weakref.WeakKeyDictionary()
+_WATCHES: dict[int, _Watch] = {}
 _WATCH_LOCK = threading.Lock()
 
 
@@ -96,12 +96,12 @@ def _token(store: Store, every: float) -> int:
     """0 for a store that sees its every write; else the change count of its watch (started on first use)."""
     if getattr(store, "sees_every_write", True):
         return 0
-    w = _WATCHES.get(store)
-    if w is None:
+    w = _WATCHES.get(id(store))
+    if w is None or w.ref() is not store:
         with _WATCH_LOCK:
-            w = _WATCHES.get(store)
-            if w is None:
-                w = _WATCHES[store] = _Watch(store, every)
+            w = _WATCHES.get(id(store))
+            if w is None or w.ref() is not store:
+                w = _WATCHES[id(store)] = _Watch(store, every)
     return w.token
 
 
@@ -113,41 +113,51 @@ class Derived(Generic[T]):
         self.build = build
         self.check_every = check_every
         self._lock = threading.Lock()
-        self._cache: weakref.WeakKeyDictionary[Store, tuple[tuple[int, int], T]] = weakref.WeakKeyDictionary()
+        #: id(store) -> (a weak reference to the store, its fingerprint, the value); the reference tells a store
+        #: from a later one at the same address, and its death drops the entry (any object will do: wrappers too)
+        self._cache: dict[int, tuple[weakref.ref[Any], tuple[int, int], T]] = {}
         _REGISTRY.append(self)
+
+    def _entry(self, store: Store) -> tuple[tuple[int, int], T] | None:
+        e = self._cache.get(id(store))
+        return (e[1], e[2]) if e is not None and e[0]() is store else None
+
+    def _put(self, store: Store, fp: tuple[int, int], value: T) -> None:
+        key, cache = id(store), self._cache
+        self._cache[key] = (weakref.ref(store, lambda _r: cache.pop(key, None)), fp, value)
 
     def _fp(self, store: Store) -> tuple[int, int]:
         return (int(getattr(store, "generation", 0)), _token(store, self.check_every))
 
     def get(self, store: Store) -> T:
         fp = self._fp(store)
-        cached = self._cache.get(store)
+        cached = self._entry(store)
         if cached is not None and cached[0] == fp:
             return cached[1]
         with self._lock:
             fp = self._fp(store)  # read before building: a write during the build is seen by the next call
-            cached = self._cache.get(store)
+            cached = self._entry(store)
             if cached is not None and cached[0] == fp:
                 return cached[1]
             value = self.build(store)
-            self._cache[store] = (fp, value)
+            self._put(store, fp, value)
             return value
 
     def refresh(self, store: Store, token: int) -> None:
         """Rebuild the value of ``store`` (if one was built) for the watch's next ``token``, off the request path."""
-        if store not in self._cache:
+        if self._entry(store) is None:
             return
         gen = int(getattr(store, "generation", 0))
         value = self.build(store)
         with self._lock:
-            self._cache[store] = ((gen, token), value)
+            self._put(store, (gen, token), value)
 
     def invalidate(self, store: Store | None = None) -> None:
         with self._lock:
             if store is None:
                 self._cache.clear()
             else:
-                self._cache.pop(store, None)
+                self._cache.pop(id(store), None)
 
 
 def invalidate(store: Store | None = None) -> None:
