@@ -83,7 +83,7 @@ def event_article(gen: Generator, d: Date, w: QuadWriter) -> None:
         _associate(gen, node, ent("person", h.person.slug), "participant", out)
     if gen.docs.recent and rng.random() < 0.5:
         out.append((node, v.IMPLEMENTS, rng.choice(gen.docs.recent)))
-    w.graph(g, out)
+    gen.emit(w, g, src, out)
 
 
 def _decider(gen: Generator, u: Unit) -> tuple[Unit, str, str]:
@@ -118,7 +118,7 @@ def appointment_article(gen: Generator, d: Date, w: QuadWriter) -> None:
         _associate(gen, node, signer_node, "chair", out)
         _associate(gen, node, ent("person", h.person.slug), "participant", out)
         out.append((node, v.IMPLEMENTS, doc))
-    w.graph(g, out)
+    gen.emit(w, g, src, out)
 
 
 def document_article(gen: Generator, d: Date, w: QuadWriter) -> None:
@@ -146,7 +146,7 @@ def document_article(gen: Generator, d: Date, w: QuadWriter) -> None:
     passed_by = ent("unit", "thu-tuong-chinh-phu" if issuer == "TTg" else top.slug)
     gen.docs.issue(abbr, issuer, iso, passed_by, ent("person", signer.person.slug), subject, src, out,
                    numbered=numbered)
-    w.graph(g, out)
+    gen.emit(w, g, src, out)
 
 
 ANCHOR_DAY = Date(2023, 7, 18)
@@ -186,4 +186,4 @@ def anchor_article(gen: Generator, w: QuadWriter) -> None:
             (anniversary, v.LABEL, vi("Kỷ niệm 75 năm Ngày Chủ tịch Hồ Chí Minh ra Lời kêu gọi thi đua ái quốc")),
             (anniversary, v.ANNIVERSARY_NUMBER, typed("75", "integer")), (anniversary, v.COMMEMORATES, history),
             (anniversary, v.SOURCE, src)]
-    w.graph(g, out)
+    gen.emit(w, g, src, out)

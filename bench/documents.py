@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from bench import names
 from bench import vocab as v
+from bench.complete import Known
 from bench.writer import Triple, concept, date, ent, lit, typed, vi
 from graph.iri import slug
 
@@ -23,6 +24,7 @@ DOC_TYPES = {abbr: (cslug, tname, normative) for cslug, abbr, tname, normative i
 @dataclass
 class Documents:
     rng: random.Random
+    known: Known = field(default_factory=Known)  # the documents a later graph may cite (recent or named)
     _numbers: dict[tuple[str, str, str], int] = field(default_factory=dict)
     _by_symbol: dict[str, str] = field(default_factory=dict)
     recent: list[str] = field(default_factory=list)
@@ -56,7 +58,7 @@ class Documents:
         """The document with the given symbol (``176/2025/QH15``, ``280/CĐ-TTg``), written the first time."""
         if sym in self._by_symbol:
             node = self._by_symbol[sym]
-            out.append((node, v.SOURCE, src))
+            self.known.describe(node, src, out)
             return node
         num = sym.split("/")[0]
         s = slug(sym) if DOC_TYPES[abbr][2] else slug(f"{sym}-{d[:4]}")
@@ -68,17 +70,22 @@ class Documents:
                signer: str | None, subject: str, src: str, out: list[Triple]) -> str:
         cslug, tname, normative = DOC_TYPES[abbr]
         node = ent("document", s)
-        out += [(node, v.A, v.LEGAL_RESOURCE), (node, v.LABEL, vi(f"{tname} {sym}")),
-                (node, v.ID_LOCAL, lit(sym)), (node, v.DOC_NUMBER, lit(num)), (node, v.ISSUER_CODE, lit(issuer)),
-                (node, v.DOC_YEAR, typed(d[:4], "gYear")), (node, v.TYPE_DOCUMENT, concept("document-type", cslug)),
-                (node, v.DATE_DOCUMENT, date(d)), (node, v.PASSED_BY, passed_by),
-                (node, v.ELI_TITLE, vi(f"{tname} về {subject}")), (node, v.SOURCE, src)]
+        props = [(v.A, v.LEGAL_RESOURCE), (v.LABEL, vi(f"{tname} {sym}")), (v.ID_LOCAL, lit(sym)),
+                 (v.DOC_NUMBER, lit(num)), (v.ISSUER_CODE, lit(issuer)), (v.DOC_YEAR, typed(d[:4], "gYear")),
+                 (v.TYPE_DOCUMENT, concept("document-type", cslug)), (v.DATE_DOCUMENT, date(d)),
+                 (v.PASSED_BY, passed_by), (v.ELI_TITLE, vi(f"{tname} về {subject}"))]
         if signer is not None:
-            out.append((node, v.SIGNED_BY, signer))
+            props.append((v.SIGNED_BY, signer))
         if normative:
-            out.append((node, v.IN_FORCE, date(d)))
+            props.append((v.IN_FORCE, date(d)))
+        self.known.define(node, props)
+        self.known.describe(node, src, out)
         self.count += 1
         self.recent.append(node)
         if len(self.recent) > 200:
+            named = set(self._by_symbol.values())
+            for old in self.recent[:100]:
+                if old not in named:
+                    self.known.forget(old)
             del self.recent[:100]
         return node

@@ -18,6 +18,7 @@ from typing import IO
 
 from bench import articles, names
 from bench import vocab as v
+from bench.complete import Known, Props
 from bench.documents import Documents
 from bench.people import People
 from bench.skeleton import Change, Skeleton, Unit, build
@@ -52,8 +53,11 @@ class Generator:
         self.rng = random.Random(seed)
         self.sk: Skeleton = build(max(45, target // 150))
         self.units = self.sk.by_slug()
-        self.people = People(self.rng)
-        self.docs = Documents(self.rng)
+        self.known = Known()  # what later graphs repeat about the entities they mention (per-graph complete)
+        for u in self.sk.units:
+            self.known.define(ent("unit", u.slug), self._unit_props(u))
+        self.people = People(self.rng, known=self.known)
+        self.docs = Documents(self.rng, known=self.known)
         self._slugs: set[str] = set()
         self.bnodes = 0
         self.events = 0
@@ -110,23 +114,27 @@ class Generator:
             u = self.units[u.parent]
         return u
 
-    def _describe_unit(self, u: Unit, src: str, out: list[Triple]) -> None:
-        node = ent("unit", u.slug)
-        out += [(node, v.A, CLASSES[u.cls]), (node, v.LABEL, vi(u.name)),
-                (node, v.UNIT_TYPE, concept("unit-type", u.utype)), (node, v.SOURCE, src)]
+    def emit(self, w: QuadWriter, g: str, src: str, out: list[Triple]) -> None:
+        """Write graph ``g`` complete by itself: every entity it mentions typed, labelled and sourced in it."""
+        w.graph(g, self.known.complete(out, src))
+
+    @staticmethod
+    def _unit_props(u: Unit) -> Props:
+        """What every graph that mentions ``u`` says of it: class, labels, type, parent, start."""
+        props = [(v.A, CLASSES[u.cls]), (v.LABEL, vi(u.name))]
         if u.en:
-            out.append((node, v.LABEL, f'"{u.en}"@en'))
-        out += [(node, v.ALT, vi(a)) for a in u.alt]
+            props.append((v.LABEL, f'"{u.en}"@en'))
+        props.append((v.UNIT_TYPE, concept("unit-type", u.utype)))
+        props += [(v.ALT, vi(a)) for a in u.alt]
         if u.parent is not None:
-            parent = ent("unit", u.parent)
-            if u.cls == "unit":
-                out.append((node, v.UNIT_OF, parent))
-            elif u.cls == "org":
-                out.append((node, v.SUB_ORG_OF, parent))
-            else:
-                out.append((node, v.ATTACHED_TO, parent))
+            rel = {"unit": v.UNIT_OF, "org": v.SUB_ORG_OF}.get(u.cls, v.ATTACHED_TO)
+            props.append((rel, ent("unit", u.parent)))
         if u.valid_from:
-            out.append((node, v.VALID_FROM, date(u.valid_from)))
+            props.append((v.VALID_FROM, date(u.valid_from)))
+        return props
+
+    def _describe_unit(self, u: Unit, src: str, out: list[Triple]) -> None:
+        self.known.describe(ent("unit", u.slug), src, out)
         if u.cls == "block":
             self._block_members(u, src, out)
 
@@ -152,7 +160,7 @@ class Generator:
             src, g = self.source(d, title, out, short=f"co-cau-to-chuc-{top}")
             for u in members:
                 self._describe_unit(u, src, out)
-            w.graph(g, out)
+            self.emit(w, g, src, out)
 
     def _change_article(self, c: Change, w: QuadWriter) -> None:
         d = Date.fromisoformat(c.date)
@@ -187,7 +195,7 @@ class Generator:
             u = self.units[o]
             if u.valid_through:
                 out += [(ent("unit", o), v.VALID_THROUGH, date(u.valid_through)), (ent("unit", o), v.SOURCE, src)]
-        w.graph(g, out)
+        self.emit(w, g, src, out)
 
     def active_units(self, d: Date) -> list[Unit]:
         key = d.isoformat() >= "2025-03-01"

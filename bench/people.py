@@ -3,7 +3,8 @@
 Each post has a chain of holders: an appointment closes the current holder's membership (``validThrough``
 written in the graph of the article that reports the change) and opens a new one from the appointment date;
 a person first met in an event article, holding a post nobody is known to hold, gets a membership with
-``govkg:attestedOn`` instead of an invented start.
+``govkg:attestedOn`` instead of an invented start.  Every graph that mentions a person, post or membership
+describes it in full (:mod:`bench.complete`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 
 from bench import names
 from bench import vocab as v
+from bench.complete import Known, Props
 from bench.skeleton import ROLE_LABELS, Unit
 from bench.writer import Triple, concept, date, ent, typed, vi
 from graph.iri import slug
@@ -33,11 +35,13 @@ class Holding:
     person: Person
     membership: str  # slug
     since: str  # ISO date of validFrom or attestedOn
+    props: Props = field(default_factory=list)  # what a graph that closes it repeats
 
 
 @dataclass
 class People:
     rng: random.Random
+    known: Known = field(default_factory=Known)
     persons: list[Person] = field(default_factory=list)
     _name_counts: dict[str, int] = field(default_factory=dict)
     _posts: set[str] = field(default_factory=set)
@@ -63,20 +67,21 @@ class People:
         base = slug(name)
         n = self._name_counts.get(base, 0) + 1
         self._name_counts[base] = n
-        p = Person(base if n == 1 else f"{base}-{n}", name, male)  # never merge two people on a name
+        return self._register(Person(base if n == 1 else f"{base}-{n}", name, male))  # never merge on a name
+
+    def _register(self, p: Person) -> Person:
         self.persons.append(p)
+        self.known.define(ent("person", p.slug), [(v.A, v.PERSON), (v.NAME, vi(p.name)), (v.LABEL, vi(p.name))])
         return p
 
     def mention(self, p: Person, src: str, out: list[Triple], seen: set[str]) -> str:
-        """The person's IRI, described in full the first time and given this source every time."""
+        """The person's IRI, described in full with this source (each article types and names who it mentions)."""
         node = ent("person", p.slug)
         if p.slug in seen:
             return node
         seen.add(p.slug)
-        if not p.described:
-            p.described = True
-            out += [(node, v.A, v.PERSON), (node, v.NAME, vi(p.name))]
-        out += [(node, v.LABEL, vi(p.name)), (node, v.SOURCE, src)]  # each article names who it mentions
+        p.described = True
+        self.known.describe(node, src, out)
         return node
 
     def post(self, unit: Unit, role: str, src: str, out: list[Triple]) -> str:
@@ -84,18 +89,17 @@ class People:
         node = ent("post", ps)
         if ps not in self._posts:
             self._posts.add(ps)
-            out += [(node, v.A, v.POST), (node, v.POST_IN, ent("unit", unit.slug)),
-                    (node, v.ROLE, concept("role", role))]
-        out += [(node, v.LABEL, vi(f"{ROLE_LABELS[role]} {unit.name}")), (node, v.SOURCE, src)]
+            self.known.define(node, [(v.A, v.POST), (v.POST_IN, ent("unit", unit.slug)),
+                                     (v.ROLE, concept("role", role)),
+                                     (v.LABEL, vi(f"{ROLE_LABELS[role]} {unit.name}"))])
+        self.known.describe(node, src, out)
         return ps
 
     def named_person(self, name: str, male: bool) -> Person:
         base = slug(name)
         n = self._name_counts.get(base, 0) + 1
         self._name_counts[base] = n
-        p = Person(base if n == 1 else f"{base}-{n}", name, male)
-        self.persons.append(p)
-        return p
+        return self._register(Person(base if n == 1 else f"{base}-{n}", name, male))
 
     def attest(self, p: Person, unit: Unit, role: str, d: str, src: str, out: list[Triple], seen: set[str],
                concurrent: bool = False) -> Holding:
@@ -113,13 +117,13 @@ class People:
         m = ent("membership", ms)
         title = f"{ROLE_LABELS[role]} {unit.name}"
         phrase = f"ông {p.name} - {title}" if p.male else f"bà {p.name} - {title}"
-        out += [(m, v.A, v.MEMBERSHIP), (m, v.MEMBER, pnode), (m, v.ORG_ORGANIZATION, ent("unit", unit.slug)),
-                (m, v.ROLE, concept("role", role)), (m, v.GPOST, ent("post", ps)),
-                (m, v.LABEL, vi(f"{p.name}, {title}")),
-                (m, v.VALID_FROM if started else v.ATTESTED_ON, date(d)),
-                (m, v.EVIDENCE, vi(phrase)), (m, v.SOURCE, src)]
+        props = [(v.A, v.MEMBERSHIP), (v.MEMBER, pnode), (v.ORG_ORGANIZATION, ent("unit", unit.slug)),
+                 (v.ROLE, concept("role", role)), (v.GPOST, ent("post", ps)), (v.LABEL, vi(f"{p.name}, {title}")),
+                 (v.VALID_FROM if started else v.ATTESTED_ON, date(d))]
+        out += [(m, p_, o) for p_, o in props]
+        out += [(m, v.EVIDENCE, vi(phrase)), (m, v.SOURCE, src)]
         self.memberships += 1
-        h = Holding(p, ms, d)
+        h = Holding(p, ms, d, props)
         self.holders.setdefault(ps, []).append(h)
         return h
 
@@ -142,7 +146,8 @@ class People:
             if old.since >= d:
                 return None
             current.pop(0)
-            m = ent("membership", old.membership)
+            m = ent("membership", old.membership)  # the article that ends it repeats what it was
+            out += [(m, p_, o) for p_, o in old.props]
             out += [(m, v.VALID_THROUGH, date(prev_day)), (m, v.SOURCE, src)]
             self.mention(old.person, src, out, seen)
         return self._membership(self.new_person(), unit, role, d, True, src, out, seen)

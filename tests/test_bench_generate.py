@@ -9,13 +9,14 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, Graph, URIRef
-from rdflib.namespace import SH
+from rdflib.namespace import RDFS, SH
 
 from bench.change import small_change
 from bench.generate import generate, parse_scale
 from graph.namespaces import ONTOLOGY_GRAPH, SHAPES_GRAPH
 from graph.seed import ROOT, seed_plan
 from graph.store import EmbeddedStore
+from graph.validate import validate_store
 
 QUERIES = sorted((ROOT / "docs" / "queries").glob("*.rq"))
 
@@ -95,6 +96,14 @@ def test_conforms_to_the_shapes_by_pyshacl(g10k: Path) -> None:
     assert conforms, text[:3000]
 
 
+def test_every_graph_conforms_by_itself(store10k: EmbeddedStore) -> None:
+    """govkg validates each named graph on its own (with the ontology): like the curated graphs of data/, each
+    generated graph types, labels and sources every unit, person, post and document it mentions."""
+    report = validate_store(store10k)
+    assert len(report.graphs) > 100
+    assert report.results == [], report.text("en")[:3000]
+
+
 def test_realistic_content(store10k: EmbeddedStore) -> None:
     def one(q: str) -> int:
         return int(store10k.query(q, union_default_graph=True).rows()[0]["n"])  # type: ignore[call-overload]
@@ -135,3 +144,19 @@ def test_small_change_is_twenty_quads_in_one_new_graph() -> None:
     assert len(quads) == 20 and len(set(quads)) == 20
     assert len({q[3] for q in quads}) == 1
     assert isinstance(quads[0][3], URIRef)
+
+
+def test_small_change_conforms_by_itself_and_agrees_with_the_generated_labels(store10k: EmbeddedStore) -> None:
+    quads = small_change(3)
+    s = EmbeddedStore(None)
+    for path, graph in seed_plan():
+        if graph is not None:
+            s.load(path, format="turtle", graph=graph)
+    for q in quads:
+        s.add(q)
+    report = validate_store(s)
+    assert str(quads[0][3]) in report.graphs and report.results == [], report.text("en")[:3000]
+    unit = "<https://w3id.org/govkg/id/unit/van-phong-chinh-phu>"
+    generated = {str(r["l"]) for r in store10k.query(f"SELECT DISTINCT ?l WHERE {{ {unit} rdfs:label ?l }}",
+                                                     union_default_graph=True).rows()}
+    assert {str(q[2]) for q in quads if q[1] == RDFS.label and str(q[0]) == unit[1:-1]} == generated
