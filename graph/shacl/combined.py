@@ -23,6 +23,7 @@ from graph.shacl.results import Result
 if TYPE_CHECKING:
     from graph.shacl.engine import Evaluator
     from graph.shacl.focus import Focus
+    from graph.shacl.paths import Path
     from graph.shacl.shapes import Constraint, Shape
 
 Test = tuple[str, Callable[[Node], bool] | None]  # (candidate condition on ?v, exact "fails" on candidates)
@@ -96,20 +97,39 @@ def _true(x: Node | None) -> bool:
     return isinstance(x, Literal) and x.value is True
 
 
-def values_at_once(ev: Evaluator, shape: Shape, focus: Focus, tests: list[tuple[Constraint, Test]]) -> list[Result]:
-    """The results of several value constraints of ``shape``, in one query."""
-    binds = " ".join(f"BIND(COALESCE({cond}, false) AS ?_k{i})" for i, (_c, (cond, _f)) in enumerate(tests))
-    any_flag = " || ".join(f"?_k{i}" for i in range(len(tests)))
-    flags = " ".join(f"?_k{i}" for i in range(len(tests)))
+def values_at_once(
+    ev: Evaluator, path: Path | None, focus: Focus, items: list[tuple[Shape, Constraint, Test]]
+) -> list[Result]:
+    """The results of several value constraints on the values of ``path`` (of one shape, or of several property
+    shapes with that path on the same focus nodes), in one query."""
+    binds = " ".join(f"BIND(COALESCE({cond}, false) AS ?_k{i})" for i, (_s, _c, (cond, _f)) in enumerate(items))
+    any_flag = " || ".join(f"?_k{i}" for i in range(len(items)))
+    flags = " ".join(f"?_k{i}" for i in range(len(items)))
     q = (
-        f"SELECT DISTINCT {ev.sc.g} ?this ?v {flags} WHERE {{ {ev._focus(focus)} {ev.sc.values(shape.path)} "
+        f"SELECT DISTINCT {ev.sc.g} ?this ?v {flags} WHERE {{ {ev._focus(focus)} {ev.sc.values(path)} "
         f"{binds} FILTER({any_flag}) }}"
     )
     out = []
     for r in ev.source.select(q):
-        for i, (c, (_cond, fails)) in enumerate(tests):
+        for i, (shape, c, (_cond, fails)) in enumerate(items):
             if _true(r.get(f"_k{i}")) and (fails is None or fails(r["v"])):
                 out.append(ev._result(shape, c, r, r["v"]))
+    return out
+
+
+def properties_at_once(ev: Evaluator, props: list[Shape], focus: Focus) -> list[Result]:
+    """The value constraints of property shapes on the same focus nodes, one query per distinct path."""
+    groups: dict[Path, list[tuple[Shape, Constraint, Test]]] = {}
+    for prop in props:
+        if prop.deactivated or prop.path is None:
+            continue
+        for c in prop.constraints:
+            t = value_test(ev, prop, c)
+            if t is not None:
+                groups.setdefault(prop.path, []).append((prop, c, t))
+    out: list[Result] = []
+    for path, items in groups.items():
+        out += values_at_once(ev, path, focus, items)
     return out
 
 
@@ -131,15 +151,19 @@ def counts_at_once(ev: Evaluator, shape: Shape, focus: Focus, lo: Constraint, hi
     return out
 
 
-def shape_constraints(ev: Evaluator, shape: Shape, focus: Focus) -> list[Result]:
-    """Every constraint of ``shape`` itself (not its property shapes), grouped into as few queries as it can."""
+def shape_constraints(ev: Evaluator, shape: Shape, focus: Focus, values_done: bool = False) -> list[Result]:
+    """Every constraint of ``shape`` itself (not its property shapes), grouped into as few queries as it can
+    (``values_done``: its value constraints were evaluated already, by :func:`properties_at_once`)."""
     tests = [(c, t) for c in shape.constraints if (t := value_test(ev, shape, c)) is not None]
+    done: set[int] = set()
+    if values_done:
+        done |= {id(c) for c, _t in tests}
+        tests = []
     counts = {c.param: c for c in shape.constraints if c.param in (SH.minCount, SH.maxCount)}
     both = len(counts) == 2 and sum(1 for c in shape.constraints if c.param in counts) == 2
-    done: set[int] = set()
     out: list[Result] = []
     if tests:
-        out += values_at_once(ev, shape, focus, tests)
+        out += values_at_once(ev, shape.path, focus, [(shape, c, t) for c, t in tests])
         done |= {id(c) for c, _t in tests}
     if both and shape.path is not None:
         out += counts_at_once(ev, shape, focus, counts[SH.minCount], counts[SH.maxCount])

@@ -153,16 +153,19 @@ class Evaluator:
 
     # --- shapes --------------------------------------------------------------------------------------
 
-    def shape(self, shape: Shape, focus: Focus) -> list[Result]:
-        """Every result of ``shape`` (and its property shapes) on the nodes of ``focus``."""
+    def shape(self, shape: Shape, focus: Focus, values_done: bool = False) -> list[Result]:
+        """Every result of ``shape`` (and its property shapes) on the nodes of ``focus`` (``values_done``: but
+        its value constraints, evaluated with its siblings')."""
         if shape.deactivated:
             return []
-        from graph.shacl.combined import shape_constraints
+        from graph.shacl.combined import properties_at_once, shape_constraints
 
-        out = shape_constraints(self, shape, focus)
+        out = shape_constraints(self, shape, focus, values_done)
         inner = PathFocus(focus, shape.path) if shape.path is not None else focus
-        for p in shape.properties:
-            out += self.shape(self.model[p], inner)
+        props = [self.model[p] for p in shape.properties]
+        out += properties_at_once(self, props, inner)
+        for p in props:
+            out += self.shape(p, inner, values_done=p.path is not None)
         return out
 
     def failing(self, node: Node, focus: Focus) -> set[tuple[Node | None, Node]]:
