@@ -18,6 +18,7 @@ remote contexts).
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Sequence
@@ -156,6 +157,23 @@ def inspect(text: str, *, max_nesting: int = 100, max_operators: int = 2000) -> 
             elif word in UPDATE_KEYWORDS:
                 operation = "UPDATE"
     return Inspection(operation, depth, operators, dataset)
+
+
+CACHE_MAX_CHARS = 8192  # longer texts are inspected every time (the cache holds at most 1024 x 8 KiB)
+
+
+def inspect_cached(text: str, *, max_nesting: int = 100, max_operators: int = 2000) -> Inspection:
+    """:func:`inspect`, with the verdicts of texts up to :data:`CACHE_MAX_CHARS` remembered (an LRU keyed by the
+    text and the limits; an :class:`Inspection` is immutable).  A refused text is inspected, and refused, every
+    time: exceptions are never cached."""
+    if len(text) > CACHE_MAX_CHARS:
+        return inspect(text, max_nesting=max_nesting, max_operators=max_operators)
+    return _inspect_lru(text, max_nesting, max_operators)
+
+
+@functools.lru_cache(maxsize=1024)
+def _inspect_lru(text: str, max_nesting: int, max_operators: int) -> Inspection:
+    return inspect(text, max_nesting=max_nesting, max_operators=max_operators)
 
 
 def with_using(text: str, default_graphs: Sequence[str], named_graphs: Sequence[str]) -> str:

@@ -7,7 +7,11 @@ response carries the media type the client asked for (``application/json`` stays
 
 from __future__ import annotations
 
+import functools
+
 from flask import request
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 from webui.errors import ApiError
 
@@ -44,16 +48,23 @@ def choose(table: dict[str, str], extra: tuple[str, ...] = ()) -> tuple[str, str
 
     Raises a 406 listing what is on offer when nothing acceptable is.
     """
-    offers = list(table) + list(extra)
-    acc = request.accept_mimetypes
-    if not acc or not request.headers.get("Accept", "").strip():
-        media = offers[0]
-    else:
-        media = acc.best_match(offers) or ""
+    offers = (*table, *extra)
+    accept = request.headers.get("Accept", "")
+    media = _best(offers, accept) if len(accept) <= 1024 else _best.__wrapped__(offers, accept)
     if not media:
         on_offer = ", ".join(m for m in table if m in CANONICAL) + (", " + ", ".join(extra) if extra else "")
         raise ApiError(406, f"none of the media types in Accept can be served here; on offer: {on_offer}")
     return media, table.get(media, "")
+
+
+@functools.lru_cache(maxsize=256)
+def _best(offers: tuple[str, ...], accept: str) -> str:
+    """The best of ``offers`` for the ``Accept`` header ``accept`` ("" when none is acceptable); remembered per
+    header, since clients send the same few."""
+    acc = parse_accept_header(accept, MIMEAccept)
+    if not acc or not accept.strip():
+        return offers[0]
+    return acc.best_match(offers) or ""
 
 
 def content_type(media: str) -> str:

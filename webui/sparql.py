@@ -21,6 +21,7 @@ they go to the engine directly, under the same limits (:mod:`graph.store.remote_
 from __future__ import annotations
 
 import atexit
+import functools
 import threading
 import urllib.parse
 from collections.abc import Callable
@@ -30,9 +31,10 @@ from flask import Blueprint, Response, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from jinja2 import TemplateNotFound
 from markupsafe import escape
+from werkzeug.sansio.utils import get_current_url
 
 from graph import changes
-from graph.sparql_guard import inspect
+from graph.sparql_guard import inspect_cached
 from graph.store.remote_answers import run_direct
 from graph.store.snapshots import snapshots_for
 from graph.store.workers import QueryJob, QueryPool
@@ -58,7 +60,8 @@ _POOLS_LOCK = threading.Lock()
 
 def query_pool() -> QueryPool:
     """The worker pool of this process and store, started on first use."""
-    key = str(Path(current_app.config["STORE_PATH"]).resolve())
+    raw = Path(current_app.config["STORE_PATH"])
+    key = _resolved(str(raw)) if raw.is_absolute() else str(raw.resolve())  # a relative one follows the cwd
     with _POOLS_LOCK:
         pool = _POOLS.get(key)
         if pool is None:
@@ -72,6 +75,22 @@ def query_pool() -> QueryPool:
 
             atexit.register(_close)
         return pool
+
+
+@functools.lru_cache(maxsize=64)
+def _resolved(path: str) -> str:
+    """The resolved store path (once per path: resolving costs a syscall per component on every request)."""
+    return str(Path(path).resolve())
+
+
+@functools.lru_cache(maxsize=256)
+def _current_url(scheme: str, host: str, root_path: str, path: str) -> str:
+    return get_current_url(scheme, host, root_path, path)
+
+
+def base_url() -> str:
+    """``request.base_url``, remembered per (scheme, host, root, path): werkzeug rebuilds it as an IRI each time."""
+    return _current_url(request.scheme, request.host, request.root_path, request.path)
 
 
 # --- request parsing ---------------------------------------------------------------------------------
@@ -168,7 +187,7 @@ def run_query(params: list[tuple[str, str]]) -> ResponseReturnValue:
     text = _one(params, "query")
     if text is None or not text.strip():
         raise ApiError(400, "no query given: send query=... (GET or form POST) or an application/sparql-query body")
-    info = inspect(text, max_nesting=int(setting("MAX_NESTING")), max_operators=int(setting("MAX_OPERATORS")))
+    info = inspect_cached(text, max_nesting=int(setting("MAX_NESTING")), max_operators=int(setting("MAX_OPERATORS")))
     if info.is_update:
         raise ApiError(400, "this is an update, not a query; POST it to /update with a token")
     if info.operation in ("CONSTRUCT", "DESCRIBE"):
@@ -188,7 +207,7 @@ def run_query(params: list[tuple[str, str]]) -> ResponseReturnValue:
         union_default_graph=union,
         default_graphs=default_graphs,
         named_graphs=named_graphs,
-        base_iri=request.base_url,
+        base_iri=base_url(),
     )
     timeout = min(float(setting("QUERY_TIMEOUT_S")), HARD_TIMEOUT_S)
     store = get_store()

@@ -16,6 +16,9 @@ __all__ = ["EmbeddedStore", "QueryResult", "Store", "Transaction", "audit_path",
            "open_store"]
 
 _OPEN: dict[str, Store] = {}
+#: an absolute path as given -> its resolved key in :data:`_OPEN` (resolving costs a syscall per component, and
+#: the server opens its store on every request)
+_RESOLVED: dict[str, str] = {}
 #: id(data store) -> (data store, its audit store); see :func:`audit_store`.
 _AUDIT: dict[int, tuple[Store, Store]] = {}
 _LOCK = threading.Lock()
@@ -44,12 +47,19 @@ def open_store(path: str | Path | None = None, settings: Mapping[str, Any] | Non
     if backend != "embedded":
         raise StoreError(f"GOVKG_BACKEND={backend!r}; expected embedded or remote")
     p = Path(path) if path is not None else default_store_path()
+    raw = str(p) if p.is_absolute() else ""  # a relative path depends on the working directory: always resolved
+    with _LOCK:
+        known = _OPEN.get(_RESOLVED.get(raw, "")) if raw else None
+    if known is not None:
+        return known
     key = str(p.resolve())
     with _LOCK:
         st = _OPEN.get(key)
         if st is None:
             st = EmbeddedStore(p)
             _OPEN[key] = st
+        if raw:
+            _RESOLVED[raw] = key
         return st
 
 

@@ -133,8 +133,8 @@ def _read_exact(f: Any, n: int) -> bytes | None:
 
 
 def _send_answer(out: Any, header: dict[str, Any], payload: bytes) -> None:
-    out.write(b"A" + struct.pack(">BBQ", KINDS.index(header["kind"]), bool(header["truncated"]), len(payload)))
-    out.write(payload)
+    head = b"A" + struct.pack(">BBQ", KINDS.index(header["kind"]), bool(header["truncated"]), len(payload))
+    out.write(head + payload)  # one write: the server wakes once, with the whole answer
     out.flush()
 
 

@@ -77,24 +77,27 @@ class _Worker:
         assert self.proc.stdin is not None and self.proc.stdout is not None
         self.stdin = self.proc.stdin
         self.fd = self.proc.stdout.fileno()
+        self.buf = bytearray()  # read from the pipe, not yet taken (a read takes what is there: one syscall a frame)
         self.ready = False
         self.has_prefixes = False  # the worker keeps the prefixes of its first job
         self.snapshot: Path | None = None
 
     def read_exact(self, n: int, deadline: float) -> bytes:
-        out = bytearray()
-        while len(out) < n:
+        buf = self.buf
+        while len(buf) < n:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise TimeoutError
             r, _, _ = select.select([self.fd], [], [], left)
             if not r:
                 raise TimeoutError
-            chunk = os.read(self.fd, min(CHUNK, n - len(out)))
+            chunk = os.read(self.fd, max(CHUNK, n - len(buf)))
             if not chunk:
                 raise EOFError
-            out += chunk
-        return bytes(out)
+            buf += chunk
+        out = bytes(buf[:n])
+        del buf[:n]
+        return out
 
     def read_frame(self, deadline: float) -> dict[str, Any]:
         """A JSON frame (``J``, 4-byte length, JSON), or an answer's binary header (``A``, kind, truncated,
