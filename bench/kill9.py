@@ -128,15 +128,16 @@ def run(rounds: int, seconds: float, workdir: Path, seed: int | None = None, qui
     done = 0
     present = 0
     deadline = time.monotonic() + seconds
+    tokens: dict[str, str] = {}  # the secrets made for this store, passed on to every restarted server
     with ExitStack() as stack:
-        srv = stack.enter_context(live_server(store, seed=True))
+        srv = stack.enter_context(live_server(store, seed=True, tokens=tokens))
         token = srv.auth("steward")  # kept in the store's token file: valid after every restart
         while done < rounds and (done == 0 or time.monotonic() < deadline):
             new, k = stream_and_kill(srv, token, k, rng.uniform(0.5, 3.0), acked_log)
             acked.update(new)
             stack.close()
             check_store_offline(store, srv.env)
-            srv = stack.enter_context(live_server(store, seed=False))
+            srv = stack.enter_context(live_server(store, seed=False, tokens=tokens))
             present = len(check_served(srv, acked))
             done += 1
             if not quiet:

@@ -71,9 +71,14 @@ def _env(extra: dict[str, str] | None) -> dict[str, str]:
 
 @contextmanager
 def live_server(store: Path, *, seed: bool = True, env: dict[str, str] | None = None,
-                startup_timeout: float = 120.0, remote: dict[str, str] | None = None) -> Iterator[LiveServer]:
+                startup_timeout: float = 120.0, remote: dict[str, str] | None = None,
+                tokens: dict[str, str] | None = None) -> Iterator[LiveServer]:
     """The real server on a free port of 127.0.0.1 against the store directory ``store`` (or, with ``remote``,
-    the emptied remote engine of those settings; ``store`` then holds only the tokens); stopped afterwards."""
+    the emptied remote engine of those settings; ``store`` then holds only the tokens); stopped afterwards.
+
+    ``tokens``: the secrets of the tokens made for this store by an earlier server on it, shared (and filled in)
+    by this one.  A restart on the same store must pass them on: the tokens file keeps only hashes, and a name
+    that exists cannot be created again (``govkg token create`` exits 1)."""
     store = Path(store)
     store.parent.mkdir(parents=True, exist_ok=True)
     # a remote store keeps its audit store beside the *default* store path, one per machine: a test server gets
@@ -88,7 +93,7 @@ def live_server(store: Path, *, seed: bool = True, env: dict[str, str] | None = 
     with log.open("wb") as fh:
         proc = subprocess.Popen(cmd, env=full_env, stdout=fh, stderr=subprocess.STDOUT, cwd=ROOT,
                                 start_new_session=True)
-    srv = LiveServer(f"http://127.0.0.1:{port}", store, proc, full_env, log)
+    srv = LiveServer(f"http://127.0.0.1:{port}", store, proc, full_env, log, {} if tokens is None else tokens)
     try:
         _wait_ready(srv, startup_timeout)
         yield srv

@@ -35,3 +35,17 @@ def test_h4_the_check_sees_half_a_batch_and_a_lost_one(tmp_path: Path) -> None:
             check_served(srv, set())
         with pytest.raises(Broken, match=r"half-applied|missing"):
             check_served(srv, {8})
+
+
+def test_h4_tokens_made_before_a_restart_serve_after_the_second_restart(tmp_path: Path) -> None:
+    """What broke round 3 of the loop: each restarted server made its reader token again, and ``govkg token create``
+    refuses a name the tokens file holds (exit 1).  The secrets are passed on from server to server."""
+    import requests
+
+    tokens: dict[str, str] = {}
+    for restart in range(3):
+        with live_server(tmp_path / "store", seed=restart == 0, tokens=tokens) as srv:
+            r = requests.post(srv.url + "/changes/sparql", data={"query": "ASK {}"}, headers={
+                "Accept": "application/sparql-results+json", **srv.auth("reader")}, timeout=60)
+            assert r.status_code == 200, (restart, r.status_code, r.text[:300])
+    assert set(tokens) == {"test-reader"}
