@@ -96,3 +96,22 @@ def test_backup_and_restore_carry_the_audit_store(tmp_path: Path) -> None:
         assert CHANGES_GRAPH not in st.named_graphs()
     finally:
         forget(st)
+
+
+def test_h6_a_write_the_disk_has_no_room_for_is_refused_before_anything_is_written(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What broke H6: the first ENOSPC came in the checkpoint *after* the commit, so an acknowledged write was not
+    in what the queries read.  Now a write the disk has no room for is refused before phase 1."""
+    import shutil
+
+    from graph import commit
+    from graph.errors import StoreError
+
+    small = shutil._ntuple_diskusage(64 * 2**20, 63 * 2**20, 2**20)
+    monkeypatch.setattr(commit.shutil, "disk_usage", lambda path: small)
+    with pytest.raises(StoreError, match="No space left on device"):
+        execute(store, WriteContext(actor="a"), "form", patch_plan([_fact("x")], []))
+    assert history.changesets(store) == [] and G not in store.named_graphs()  # no record, no data
+    monkeypatch.undo()
+    cs = execute(store, WriteContext(actor="a"), "form", patch_plan([_fact("x")], []))
+    assert load(store, cs.id).status == "applied"  # type: ignore[union-attr]
