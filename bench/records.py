@@ -163,9 +163,21 @@ def _validation(scale: str, out: Lines, skip: set[str]) -> list[Record]:
     note = "" if gfs is not None and pfs is not None else (g_why if gfs is None else pys_why)
     if gf and pf and "results" in gf:
         note = f"results: govkg {gf['results']}, pyshacl {pf.get('results')}"
-    r = Record("validate_full", scale, gfs, pfs, "pyshacl whole graph", "s", target="≥ 10x faster", note=note)
+        if pf.get("estimated"):
+            note += (f"; pyshacl extrapolated from {pf['graphs']:,} of {pf['of_graphs']:,} graphs "
+                     f"({pf['quads']:,} of {pf['of_quads']:,} quads, results counted there)")
+    r = Record("validate_full", scale, gfs, pfs, "pyshacl each graph by itself (as govkg)", "s",
+               target="≥ 10x faster", note=note)
     r.meets = None if r.ratio is None else r.ratio <= 0.1
     out_recs.append(r)
+    pu = _find(lines, "validation", "full-union", "pyshacl")
+    pus = pu["samples"][0] if pu else None
+    note = "" if gfs is not None and pus is not None else (g_why if gfs is None else pys_why)
+    if gf and pu and "results" in gf:
+        note = (f"a different question (each graph may lean on the others' types); "
+                f"results: govkg per graph {gf['results']}, pyshacl union {pu.get('results')}")
+    out_recs.append(Record("validate_full_union", scale, gfs, pus, "pyshacl union of all graphs as one graph", "s",
+                           note=note))
     return out_recs
 
 

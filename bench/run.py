@@ -163,7 +163,8 @@ def _run(o: Options, govkg_env: dict[str, str]) -> list[Record]:
                                    *rd], load_allowance * 4 + o.budget * 60)
     if "validation" not in o.skip:
         _step("validation")
-        args = ["bench.validation", "--dir", str(stores["govkg"]), "--reps", str(o.reps), "--budget", str(o.budget)]
+        args = ["bench.validation", "--dir", str(stores["govkg"]), "--reps", str(o.reps), "--budget", str(o.budget),
+                "--pyshacl-budget", str(o.budget * 30)]
         if "pyshacl" in o.skip:
             args.append("--skip-pyshacl")
         out["validation"] = run_child(args, load_allowance * 6 + o.budget * 10)
