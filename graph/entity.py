@@ -28,6 +28,8 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 EVIDENCE = "https://w3id.org/govkg/ontology#evidence"
 SOURCE = "http://purl.org/dc/terms/source"
 ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
+#: Values a section lists per page; the rest are counted (an aggregate) and reached by ``?section=KEY&page=N``.
+PAGE = 50
 
 
 def expand(qname: str) -> str:
@@ -100,13 +102,46 @@ def _sources(store: Store, graphs: set[str], srcs: set[str], lang: str) -> dict[
     return out
 
 
-def _run_section(store: Store, this: str, sec: Section) -> list[dict[str, Node]]:
+def _page(body: str, page: int) -> str:
+    """A sub-select of one page of the distinct values ``?v`` of ``body``."""
+    return f"{{ SELECT DISTINCT ?v WHERE {{ {body} }} ORDER BY ?v LIMIT {PAGE} OFFSET {PAGE * max(page, 0)} }}"
+
+
+def _total(store: Store, body: str, rows: list[dict[str, Node]], page: int) -> int:
+    """How many values ``body`` has: those of ``rows`` when the first page is not full, else an aggregate."""
+    shown = len({r.get("v") for r in rows})
+    if shown < PAGE and page <= 0:
+        return shown
+    n = store.query(f"SELECT (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {body} }}", union_default_graph=True).rows()
+    return int(str(n[0]["n"])) if n else 0
+
+
+def _run_section(store: Store, this: str, sec: Section, page: int = 0) -> tuple[list[dict[str, Node]], int]:
+    """One page of a section's rows and the section's number of values.  Evidence and sources come from a
+    second query, per node: as OPTIONALs of the facts they multiplied (graphs x evidence x sources, a million
+    rows for a ministry's sub-units at 100k)."""
     body = sec.pattern.replace("$this", iri_ref(this))
-    q = (
-        "SELECT ?v ?g ?node ?role ?from ?to ?at ?date ?former ?ev ?nsrc WHERE { "
-        f"{body} OPTIONAL {{ ?node govkg:evidence ?ev }} OPTIONAL {{ ?node dct:source ?nsrc }} }}"
-    )
-    return store.query(q, union_default_graph=True).rows()
+    sub = _page(body, page)
+    q = f"SELECT ?v ?g ?node ?role ?from ?to ?at ?date ?former WHERE {{ {sub} {body} }}"
+    rows = store.query(q, union_default_graph=True).rows()
+    total = _total(store, body, rows, page)
+    if not rows:
+        return [], total
+    q = (f"SELECT DISTINCT ?node ?ev ?nsrc WHERE {{ {{ SELECT DISTINCT ?node WHERE {{ {sub} {body} }} }} "
+         "{ ?node govkg:evidence ?ev } UNION { ?node dct:source ?nsrc } }")
+    extra: dict[Node, list[dict[str, Node]]] = {}
+    for r in store.query(q, union_default_graph=True).rows():
+        extra.setdefault(r["node"], []).append(r)
+    # one row per fact of a node per evidence or source (not per graph too: _group merges by fact)
+    facts: dict[Node, dict[tuple[str, ...], dict[str, Node]]] = {}
+    for r in rows:
+        key = tuple(text_of(r.get(x)) for x in ("v", "role", "from", "to", "at"))
+        facts.setdefault(r.get("node"), {}).setdefault(key, r)  # type: ignore[arg-type]
+    out = list(rows)
+    for node, xs in extra.items():
+        for r in facts.get(node, {}).values():
+            out += [{**r, **x} for x in xs]
+    return out, total
 
 
 def _group(rows: list[dict[str, Node]]) -> list[dict[str, Any]]:
@@ -162,13 +197,16 @@ def _collect_iris(facts: list[dict[str, Any]]) -> set[str]:
     return out
 
 
-def _other_facts(store: Store, this: str, covered: set[str]) -> list[dict[str, Node]]:
+def _other_facts(store: Store, this: str, covered: set[str], page: int = 0) -> tuple[list[dict[str, Node]], int]:
+    """One page of the statements of ``this`` that no section shows, and how many values they have."""
     skip = covered | {expand(p) for p in HEADER_PREDICATES}
-    q = f"SELECT ?role ?v ?g WHERE {{ GRAPH ?g {{ {iri_ref(this)} ?role ?v }} }}"
-    rows = [r for r in store.query(q).rows() if str(r["role"]) not in skip]
+    flt = f"FILTER(?role NOT IN ({', '.join(iri_ref(p) for p in sorted(skip))}))" if skip else ""
+    body = f"GRAPH ?g {{ {iri_ref(this)} ?role ?v }} {flt}"
+    rows = store.query(f"SELECT ?role ?v ?g WHERE {{ {_page(body, page)} {body} }}").rows()
+    total = _total(store, body, rows, page)
     for r in rows:
         r["node"] = URIRef(this)
-    return rows
+    return rows, total
 
 
 def _header(store: Store, this: str) -> dict[str, Any]:
@@ -218,19 +256,25 @@ def former_names(store: Store, unit: str, current: str) -> list[str]:
     return sorted(out - {current})
 
 
-def entity_view(store: Store, iri: str, lang: str = "vi") -> dict[str, Any] | None:
-    """Everything an entity page shows, or ``None`` when the store knows nothing of ``iri``."""
+def entity_view(store: Store, iri: str, lang: str = "vi", section: str = "", page: int = 0) -> dict[str, Any] | None:
+    """Everything an entity page shows, or ``None`` when the store knows nothing of ``iri``.
+
+    Each section lists :data:`PAGE` values (page ``page`` of the section named ``section``, the first page of
+    the others) and says how many it has in all (``total``, ``page``, ``pages``)."""
     if not exists(store, iri):
         return None
     kind = kind_of(iri)
     head = _header(store, iri)
     specs = BY_KIND.get(kind, ())
     raw: list[tuple[str, list[dict[str, Any]]]] = []
+    totals: dict[str, int] = {}
     covered: set[str] = set()
     for sec in specs:
-        raw.append((sec.key, _group(_run_section(store, iri, sec))))
+        rows, totals[sec.key] = _run_section(store, iri, sec, page if section == sec.key else 0)
+        raw.append((sec.key, _group(rows)))
         covered |= {expand(p) for p in sec.covers}
-    raw.append(("other", _group(_other_facts(store, iri, covered))))
+    rows, totals["other"] = _other_facts(store, iri, covered, page if section == "other" else 0)
+    raw.append(("other", _group(rows)))
     iris = {iri, *head["types"]}
     graphs: set[str] = set()
     srcs: set[str] = set(head["srcs"])
@@ -243,14 +287,18 @@ def entity_view(store: Store, iri: str, lang: str = "vi") -> dict[str, Any] | No
     srcinfo = _sources(store, graphs, srcs, lang)
     sections: list[dict[str, Any]] = []
     for key, facts in raw:
-        rows = _finish(facts, names, srcinfo)
+        done = _finish(facts, names, srcinfo)
+        at = page if section == key else 0
+        paging = {"param": key, "page": max(at, 0), "total": totals[key], "pages": -(-totals[key] // PAGE),
+                  "more": max(totals[key] - PAGE * (max(at, 0) + 1), 0)}
         if key == "heads":
             today = date.today().isoformat()
-            past = [r for r in rows if r["former"] or (r["to"] and r["to"] < today)]
-            now = [r for r in rows if r not in past]
-            sections += [{"key": "heads_current", "facts": now}, {"key": "heads_past", "facts": past}]
+            past = [r for r in done if r["former"] or (r["to"] and r["to"] < today)]
+            now = [r for r in done if r not in past]
+            sections += [{"key": "heads_current", "facts": now, **paging},
+                         {"key": "heads_past", "facts": past, **paging}]
         else:
-            sections.append({"key": key, "facts": rows})
+            sections.append({"key": key, "facts": done, **paging})
     sections = [s for s in sections if s["facts"]]
     terms = term_labels(store, {*head["types"], *(f["role"]["iri"] for b in sections if b["key"] == "other"
                                                   for f in b["facts"] if f["role"])}, lang)

@@ -152,3 +152,45 @@ def test_rdf_of_an_entity(viewer_store: Store) -> None:
     assert names == ["Lê Tuấn Dũng"]
     nt = entity_rdf(viewer_store, PERSON, "ntriples")
     assert len(list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))) == len(triples)
+
+
+def test_sections_are_paged_with_a_count_of_the_rest(viewer_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    import graph.entity
+
+    full = entity_view(viewer_store, VPCP)
+    assert full is not None
+    everything = {s["key"]: values(s["facts"]) for s in full["sections"] if s["key"] == s["param"]}
+    key = max(everything, key=lambda k: len(everything[k]))
+    assert len(everything[key]) >= 2, "the office has a section of several values"
+    monkeypatch.setattr(graph.entity, "PAGE", 1)
+    seen: set[str] = set()
+    page = 0
+    while True:
+        view = entity_view(viewer_store, VPCP, section=key, page=page)
+        assert view is not None
+        sec = next(s for s in view["sections"] if s["key"] == key)
+        assert len(values(sec["facts"])) == 1
+        assert sec["total"] == len(everything[key]) and sec["page"] == page
+        assert sec["more"] == sec["total"] - page - 1
+        assert not values(sec["facts"]) & seen, "a page repeats nothing"
+        seen |= values(sec["facts"])
+        others = [s for s in view["sections"] if s["key"] != key]
+        assert all(s["page"] == 0 and len(values(s["facts"])) <= 1 for s in others)
+        if not sec["more"]:
+            break
+        page += 1
+    assert seen == everything[key]
+
+
+def test_the_page_links_to_the_next_page_of_a_long_section(viewer_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import requests
+
+    import graph.entity
+
+    monkeypatch.setattr(graph.entity, "PAGE", 1)  # the in-process app of viewer_url reads it
+    html = requests.get(viewer_url + "/id/unit/van-phong-chinh-phu", timeout=30).text
+    assert 'rel="next"' in html and "?section=" in html
+    nxt = html.split('rel="next" href="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    page2 = requests.get(viewer_url + "/id/unit/van-phong-chinh-phu" + nxt.split("#")[0], timeout=30)
+    assert page2.status_code == 200 and 'rel="prev"' in page2.text
+    assert requests.get(viewer_url + "/id/unit/van-phong-chinh-phu?page=x", timeout=30).status_code == 400

@@ -70,7 +70,11 @@ def entity(rest: str) -> ResponseReturnValue:
     store = get_store()
     headers = {"Vary": "Accept, Cookie", "Link": f'<{iri}>; rel="canonical"'}
     if fmt in ("html", "json"):
-        view = entity_view(store, iri, render.i18n.get_lang())
+        section = request.args.get("section", "")
+        page = request.args.get("page", "0")
+        if not page.isdigit() or len(page) > 6 or (section and not section.isidentifier()):
+            abort(400)
+        view = entity_view(store, iri, render.i18n.get_lang(), section=section, page=int(page))
         if view is None:
             abort(404)
         if fmt == "json":
