@@ -40,19 +40,22 @@ def unit_and_parts(store: Store, unit: str) -> list[str]:
 
 
 def _took_part(agents: list[str]) -> str:
-    return (f"{values('agent', agents)} {{ ?e schema:organizer ?agent }} UNION "
-            "{ ?e prov:wasAssociatedWith ?agent } UNION { ?e prov:qualifiedAssociation/prov:agent ?agent }")
+    """The events of ``agents``, starting from them: the agents inside each branch, so that Oxigraph looks each
+    one up by index instead of joining every event with them (13.7 s for the government at 100k)."""
+    v = values("agent", agents)
+    return (f"{{ SELECT DISTINCT ?e WHERE {{ {{ {v} ?e schema:organizer ?agent }} UNION "
+            f"{{ {v} ?e prov:wasAssociatedWith ?agent }} UNION "
+            f"{{ {v} ?qa prov:agent ?agent . ?e prov:qualifiedAssociation ?qa }} }} }}")
 
 
 def _where(f: Filters, units: list[str]) -> str:
-    parts = ["?e a schema:Event . OPTIONAL { ?e schema:startDate ?start } OPTIONAL { ?e schema:endDate ?end } "
-             "OPTIONAL { ?e govkg:eventType ?type } OPTIONAL { ?e schema:location ?loc }"]
-    if f.unit:
-        parts.append(f"{{ {_took_part(units)} }}")
+    parts = []
+    if f.unit:  # the filters that name an entity first: they bound the events
+        parts.append(_took_part(units))
     if f.person:
-        a = iri_ref(f.person)
-        parts.append(f"{{ ?e schema:organizer {a} }} UNION {{ ?e prov:wasAssociatedWith {a} }} "
-                     f"UNION {{ ?e prov:qualifiedAssociation/prov:agent {a} }}")
+        parts.append(_took_part([f.person]))
+    parts.append("?e a schema:Event . OPTIONAL { ?e schema:startDate ?start } OPTIONAL { ?e schema:endDate ?end } "
+                 "OPTIONAL { ?e govkg:eventType ?type } OPTIONAL { ?e schema:location ?loc }")
     if f.type:
         parts.append(f"?e govkg:eventType {iri_ref(f.type)} .")
     # Dates are date objects, so their isoformat() is only digits and hyphens.
