@@ -129,12 +129,17 @@ def _best(rels: list[tuple[str, str, str, str]]) -> tuple[str, str, str, str]:
     return max(rels, key=lambda r: (r[2] == "role", bool(r[3])))
 
 
-def explain(store: Store, path: list[str], lang: str = "vi") -> dict[str, Any]:
-    """A path of IRIs told as steps and as one sentence."""
-    g = entity_graph(store)
+def _path_iris(g: nx.Graph, path: list[str]) -> list[str]:
+    """The IRIs a path's explanation names: its nodes and the roles or predicates of its steps."""
     rels = [_best(g[a][b]["rels"]) for a, b in pairwise(path)]
-    extra = {r[3] for r in rels if r[3]}
-    names = labels(store, [*path, *extra], lang)
+    return [*path, *{r[3] for r in rels if r[3]}]
+
+
+def explain(store: Store, path: list[str], lang: str = "vi", names: dict[str, str] | None = None) -> dict[str, Any]:
+    """A path of IRIs told as steps and as one sentence (``names``: labels already read, else read here)."""
+    g = entity_graph(store)
+    if names is None:
+        names = labels(store, _path_iris(g, path), lang)
     steps, words = [], [names[path[0]]]
     for a, b in pairwise(path):
         rel = _best(g[a][b]["rels"])
@@ -153,7 +158,8 @@ def connect(store: Store, a: str, b: str, lang: str = "vi", max_paths: int = 5) 
     if a not in g or b not in g or not nx.has_path(g, a, b):
         return out
     paths = list(islice(nx.all_shortest_paths(g, a, b), max_paths))
-    out["paths"] = [explain(store, p, lang) for p in paths]
+    names = labels(store, {i for p in paths for i in _path_iris(g, p)}, lang)  # one query for every path
+    out["paths"] = [explain(store, p, lang, names) for p in paths]
     nodes: dict[str, dict[str, Any]] = {}
     edges: dict[tuple[str, str], dict[str, Any]] = {}
     for p in out["paths"]:
