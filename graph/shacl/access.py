@@ -91,13 +91,14 @@ class Overlay(Access):
         self.removed = set(removed)
         self.by_s: dict[Node, set[QuadTuple]] = defaultdict(set)
         self.by_o: dict[Node, set[QuadTuple]] = defaultdict(set)
+        self.by_sp: dict[tuple[Node, Node], set[QuadTuple]] = defaultdict(set)
+        self.by_op: dict[tuple[Node, Node], set[QuadTuple]] = defaultdict(set)
         for q in added:
             if q not in self.removed:
                 self.by_s[q[0]].add(q)
                 self.by_o[q[2]].add(q)
-
-    def _select(self, quads: Iterable[QuadTuple], pred: Node | None) -> set[Triple]:
-        return {(q[0], q[1], q[2]) for q in quads if (pred is None or q[1] == pred) and q not in self.removed}
+                self.by_sp[(q[0], q[1])].add(q)
+                self.by_op[(q[2], q[1])].add(q)
 
     def _stored(self, quads: list[QuadTuple]) -> set[Triple]:
         """The store's quads (already matching the pattern), less the removed ones."""
@@ -106,14 +107,14 @@ class Overlay(Access):
         return {(q[0], q[1], q[2]) for q in quads}
 
     def out(self, node: Node, pred: Node | None) -> Iterable[Triple]:
-        mine = self.by_s.get(node)
+        mine = self.by_s.get(node) if pred is None else self.by_sp.get((node, pred))
         stored = self._stored(self.base.quads(node, pred, None))
-        return stored | self._select(mine, pred) if mine else stored
+        return stored | {(q[0], q[1], q[2]) for q in mine} if mine else stored
 
     def inc(self, node: Node, pred: Node | None) -> Iterable[Triple]:
-        mine = self.by_o.get(node)
+        mine = self.by_o.get(node) if pred is None else self.by_op.get((node, pred))
         stored = self._stored(self.base.quads(None, pred, node))
-        return stored | self._select(mine, pred) if mine else stored
+        return stored | {(q[0], q[1], q[2]) for q in mine} if mine else stored
 
 
 class StoreSource:

@@ -23,6 +23,13 @@ from graph.shacl.shapes import Constraint, Shape, ShapesModel
 
 Triple = tuple[Node, Node, Node]
 
+#: Constraint parameters by local name (one dictionary lookup instead of a chain of term comparisons).
+_KIND = {p: str(p).rsplit("#", 1)[-1] for p in (
+    SH["class"], SH.datatype, SH.nodeKind, SH.minCount, SH.maxCount, SH.minLength, SH.maxLength, SH.pattern,
+    SH.languageIn, SH.uniqueLang, SH["in"], SH.hasValue, SH.lessThan, SH.lessThanOrEquals, SH.equals, SH.disjoint,
+    SH.closed, SH.node, SH["not"], SH["and"], SH["or"], SH.xone, SH.qualifiedValueShape)}
+_KIND.update({p: "range" for p in _RANGE})
+
 
 class Index:
     """Triples by subject and predicate, and by object and predicate."""
@@ -146,35 +153,36 @@ class LocalEvaluator:
 
     def constraint(self, shape: Shape, c: Constraint, f: Node) -> list[Result]:
         p = c.param
+        k = _KIND.get(p, "")
         vals = self._values(shape, f)
 
         def each(bad: object) -> list[Result]:
             return [self._res(shape, c, f, v) for v in sorted(vals, key=str) if bad(v)]  # type: ignore[operator]
 
-        if p == SH["class"]:
+        if k == "class":
             ok = {k for k in self.subclasses.get(c.value, frozenset({c.value})) if isinstance(k, URIRef)}
             return each(lambda v: not (self.ix.objects(v, RDF.type) & ok))
-        if p == SH.datatype:
+        if k == "datatype":
             return each(lambda v: not checks.datatype_ok(v, c.value))
-        if p == SH.nodeKind:
+        if k == "nodeKind":
             kinds = _NODE_KINDS.get(c.value, ())  # type: ignore[call-overload]
             return each(lambda v: not any(_kind(v, k) for k in kinds))
-        if p in (SH.minCount, SH.maxCount):
+        if k in ("minCount", "maxCount"):
             n = int(c.value)  # type: ignore[call-overload]
-            bad = len(vals) < n if p == SH.minCount else len(vals) > n
+            bad = len(vals) < n if k == "minCount" else len(vals) > n
             return [self._res(shape, c, f, None)] if bad else []
-        if p in (SH.minLength, SH.maxLength):
+        if k in ("minLength", "maxLength"):
             n = int(c.value)  # type: ignore[call-overload]
-            if p == SH.minLength and n == 0:
+            if k == "minLength" and n == 0:
                 return []
-            op = "<" if p == SH.minLength else ">"
+            op = "<" if k == "minLength" else ">"
             return each(lambda v: _length_fails(v, n, op))
-        if p == SH.pattern:
+        if k == "pattern":
             return each(lambda v: not checks.pattern_ok(v, str(c.value), shape.flags))
-        if p == SH.languageIn:
+        if k == "languageIn":
             langs = {str(x).lower() for x in c.items}
             return each(lambda v: not _lang_ok(v, langs))
-        if p == SH.uniqueLang:
+        if k == "uniqueLang":
             if not (isinstance(c.value, Literal) and c.value.value is True):
                 return []
             by: dict[str, set[Node]] = defaultdict(set)
@@ -182,27 +190,27 @@ class LocalEvaluator:
                 if isinstance(v, Literal) and v.language:
                     by[v.language.lower()].add(v)
             return [self._res(shape, c, f, None) for lang in sorted(by) if len(by[lang]) > 1]
-        if p == SH["in"]:
+        if k == "in":
             items = set(c.items)
             return each(lambda v: v not in items)
-        if p == SH.hasValue:
+        if k == "hasValue":
             bad = f != c.value if shape.path is None else c.value not in vals
             return [self._res(shape, c, f, None)] if bad else []
-        if p in _RANGE:
+        if k == "range":
             bound, op = c.value, _RANGE[p]
             return each(lambda v: not checks.range_ok(v, bound, op))  # type: ignore[arg-type]
-        if p in (SH.lessThan, SH.lessThanOrEquals):
+        if k in ("lessThan", "lessThanOrEquals"):
             others = self.ix.objects(f, c.value)
-            eq = p == SH.lessThanOrEquals
+            eq = k == "lessThanOrEquals"
             return [self._res(shape, c, f, v) for v in sorted(vals, key=str) for o in sorted(others, key=str)
                     if not checks.less_ok(v, o, eq)]
-        if p == SH.equals:
+        if k == "equals":
             others = self.ix.objects(f, c.value)
             return [self._res(shape, c, f, v) for v in sorted(vals ^ others, key=str)]
-        if p == SH.disjoint:
+        if k == "disjoint":
             others = self.ix.objects(f, c.value)
             return [self._res(shape, c, f, v) for v in sorted(vals & others, key=str)]
-        if p == SH.closed:
+        if k == "closed":
             allowed = {pt[1] for x in shape.properties if (pt := self.model[x].path) is not None and pt[0] == "p"}
             allowed |= set(c.items)
             return [
@@ -210,9 +218,9 @@ class LocalEvaluator:
                 for v in sorted(vals, key=str) for q, o in sorted(self.ix.s.get(v, ()), key=str)
                 if q not in allowed and not (q == RDF.type and o == RDFS.Resource)
             ]
-        if p in (SH.node, SH["not"], SH["and"], SH["or"], SH.xone):
+        if k in ("node", "not", "and", "or", "xone"):
             return self._logical(shape, c, f, vals)
-        if p == SH.qualifiedValueShape:
+        if k == "qualifiedValueShape":
             lo, hi = (int(x) for x in c.items[:2])  # type: ignore[call-overload]
             n = len(vals - self.failing(c.value, sorted(vals, key=str)))
             out = []
