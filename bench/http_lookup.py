@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.endpoint import _client, free_port
+from bench.http_pages import load_pages, record_pages, row_counts, serve_rdflib
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -88,18 +89,14 @@ def _entity_queries(port: int, n: int = 50) -> list[str]:
     return [f"SELECT ?p ?o WHERE {{ <{r['s']['value']}> ?p ?o }}" for r in rows]
 
 
-def _dump(port: int) -> bytes:
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    c.request("GET", "/sparql?query=" + urllib.parse.quote("CONSTRUCT WHERE { ?s ?p ?o }"),
-              headers={"Accept": "application/n-triples"})
-    return c.getresponse().read()
-
-
-def run(store: Path | None = None, seconds: float = 5.0, clients: int = 8) -> dict[str, Any]:
-    """Measure the three servers in turn; the figures, and the ratios, as a dict."""
+def run(store: Path | None = None, seconds: float = 5.0, clients: int = 8, rdflib_cap: float = 600.0,
+        page_timeout: float = 60.0) -> dict[str, Any]:
+    """Measure the three servers in turn (lookups, then the heavier viewer pages); the figures and ratios."""
     tmp = tempfile.TemporaryDirectory(prefix="govkg-lookup-")
     store = store or Path(tmp.name) / "store"
+    nquads = Path(tmp.name) / "dump.nq"
     out: dict[str, Any] = {"clients": clients, "seconds": seconds}
+    pages = record_pages(store, nquads)  # seeds a fresh store; releases it before the server opens it
     port = free_port()
     govkg = _start([sys.executable, "-c", "from graph.cli import main; main()", "serve", "--port", str(port),
                     "--store", str(store)], {"GOVKG_MAX_ROWS": "1000000", "GOVKG_CLIENT_CONCURRENCY": "64"})
@@ -107,7 +104,9 @@ def run(store: Path | None = None, seconds: float = 5.0, clients: int = 8) -> di
         _wait(port, "/healthz")
         queries = _entity_queries(port)
         out["govkg"] = _load(port, "/sparql?query=", queries, seconds, clients)
-        data = _dump(port)
+        out["pages"] = {name: {"govkg": load_pages(port, "/sparql", qs, seconds, clients, page_timeout),
+                               "govkg_rows": row_counts(port, "/sparql", qs, page_timeout)}
+                        for name, qs in pages.items()}
     finally:
         _stop(govkg)
     port = free_port()
@@ -117,33 +116,47 @@ def run(store: Path | None = None, seconds: float = 5.0, clients: int = 8) -> di
         out["bare"] = _load(port, "/sparql?query=", queries, seconds, clients)
     finally:
         _stop(bare)
-    out["rdflib-endpoint"] = _rdflib_endpoint(data, queries, seconds, clients)
+    out["rdflib-endpoint"] = _rdflib_endpoint(nquads, queries, pages, out["pages"], seconds, clients, rdflib_cap,
+                                              page_timeout)
     g, b, r = out["govkg"], out["bare"], out["rdflib-endpoint"]
     out["ratios"] = {
         "p50_govkg_over_bare": g["p50_ms"] / b["p50_ms"] if g["p50_ms"] and b["p50_ms"] else None,
         "rps_govkg_over_bare": g["rps"] / b["rps"] if b["rps"] else None,
         "rps_govkg_over_rdflib_endpoint": g["rps"] / r["rps"] if r.get("rps") else None,
     }
+    for name, pg in out["pages"].items():
+        rp = pg.get("rdflib-endpoint") or {}
+        out["ratios"][f"rps_govkg_over_rdflib_endpoint {name}"] = (
+            pg["govkg"]["rps"] / rp["rps"] if rp.get("rps") else None)
     tmp.cleanup()
     return out
 
 
-def _rdflib_endpoint(data: bytes, queries: list[str], seconds: float, clients: int) -> dict[str, Any]:
+def _rdflib_endpoint(nquads: Path, queries: list[str], pages: dict[str, list[str]], page_out: dict[str, Any],
+                     seconds: float, clients: int, cap: float, timeout: float) -> dict[str, Any]:
+    """rdflib-endpoint (bench extra) on the same quads: lookups, then every page (figures into ``page_out``)."""
     try:
         import rdflib_endpoint  # noqa: F401
         import uvicorn  # noqa: F401
     except ImportError:
-        return {"unavailable": "rdflib-endpoint and uvicorn are not installed (pip install rdflib-endpoint uvicorn)"}
-    with tempfile.NamedTemporaryFile(suffix=".nt", delete=False) as fh:
-        fh.write(data)
+        for pg in page_out.values():
+            pg["rdflib-endpoint"] = {"unavailable": "not installed"}
+        return {"unavailable": "rdflib-endpoint and uvicorn are not installed (pip install -e '.[bench]')"}
     port = free_port()
-    p = _start([sys.executable, "-m", "bench.http_lookup", "--serve-rdflib", str(port), fh.name])
+    status = nquads.with_suffix(".status.json")
+    p = _start([sys.executable, "-m", "bench.http_lookup", "--serve-rdflib", str(port), str(nquads), str(status),
+                str(cap)])
     try:
-        _wait(port, "/")
-        return _load(port, "/?query=", queries, seconds, clients)
+        _wait(port, "/", cap + 300)
+        loaded = json.loads(status.read_text())
+        out = _load(port, "/?query=", queries, seconds, clients) | {"loaded": loaded}
+        for name, qs in pages.items():
+            row_counts(port, "/", ["ASK {}"], cap)  # the queries a timed-out client left behind are done
+            page_out[name]["rdflib-endpoint_rows"] = row_counts(port, "/", qs, timeout)
+            page_out[name]["rdflib-endpoint"] = load_pages(port, "/", qs, seconds, clients, timeout)
+        return out
     finally:
         _stop(p)
-        os.unlink(fh.name)
 
 
 def _serve_bare(port: int) -> None:
@@ -164,15 +177,6 @@ def _serve_bare(port: int) -> None:
     Bare().run()
 
 
-def _serve_rdflib(port: int, path: str) -> None:
-    import uvicorn
-    from rdflib import Graph
-    from rdflib_endpoint import SparqlEndpoint
-
-    g = Graph().parse(path, format="nt")
-    uvicorn.run(SparqlEndpoint(graph=g), host="127.0.0.1", port=port, log_level="warning")
-
-
 def report(out: dict[str, Any]) -> str:
     lines = [f"one-entity lookups, {out['clients']} clients, {out['seconds']} s each, 127.0.0.1"]
     for name in ("govkg", "bare", "rdflib-endpoint"):
@@ -182,8 +186,25 @@ def report(out: dict[str, Any]) -> str:
         else:
             lines.append(f"  {name:<16} {r['rps']:8.0f} req/s   p50 {r['p50_ms']:6.2f} ms   p99 {r['p99_ms']:6.2f} ms"
                          f"   errors {r['errors']}")
+    loaded = out["rdflib-endpoint"].get("loaded")
+    if loaded:
+        lines.append(f"  rdflib-endpoint loaded {loaded['triples']:,} distinct triples in {loaded['load_s']:.0f} s"
+                     + ("" if loaded["complete"] else " (stopped at the cap: ratios are lower bounds)"))
+    for name, pg in out.get("pages", {}).items():
+        lines.append(f"viewer {name} ({pg['govkg']['queries_per_page']} queries a page; one sample = the whole page)")
+        for who in ("govkg", "rdflib-endpoint"):
+            r = pg.get(who) or {"unavailable": "not measured"}
+            if "unavailable" in r:
+                lines.append(f"  {who:<16} unavailable: {r['unavailable']}")
+            elif not r["requests"]:
+                lines.append(f"  {who:<16} no page in {r['wall_s']:.0f} s   errors {r['errors']}")
+            else:
+                lines.append(f"  {who:<16} {r['rps']:8.2f} pages/s p50 {r['p50_ms']:8.1f} ms"
+                             f"   p99 {r['p99_ms']:8.1f} ms   errors {r['errors']}")
+        if pg.get("rdflib-endpoint_rows") and pg["rdflib-endpoint_rows"] != pg["govkg_rows"]:
+            lines.append(f"  rows differ: govkg {pg['govkg_rows']} rdflib-endpoint {pg['rdflib-endpoint_rows']}")
     for k, v in out["ratios"].items():
-        lines.append(f"  {k:<32} {'n/a' if v is None else f'{v:.2f}'}")
+        lines.append(f"  {k:<52} {'n/a' if v is None else f'{v:.2f}'}")
     return "\n".join(lines)
 
 
@@ -194,15 +215,19 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--json", type=Path, help="also write the figures as JSON")
     ap.add_argument("--serve-bare", type=int, help=argparse.SUPPRESS)
-    ap.add_argument("--serve-rdflib", nargs=2, help=argparse.SUPPRESS)
+    ap.add_argument("--rdflib-cap", type=float, default=600.0,
+                    help="seconds rdflib may spend loading (past it, it serves what it loaded; said in the report)")
+    ap.add_argument("--page-timeout", type=float, default=60.0, help="seconds one query of a page may take")
+    ap.add_argument("--serve-rdflib", nargs=4, help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
     if a.serve_bare:
         _serve_bare(a.serve_bare)
         return
     if a.serve_rdflib:
-        _serve_rdflib(int(a.serve_rdflib[0]), a.serve_rdflib[1])
+        port, nq, status, cap = a.serve_rdflib
+        serve_rdflib(int(port), Path(nq), Path(status), float(cap))
         return
-    out = run(a.store, a.seconds, a.clients)
+    out = run(a.store, a.seconds, a.clients, a.rdflib_cap, a.page_timeout)
     print(report(out))
     if a.json:
         a.json.write_text(json.dumps(out, indent=2))
