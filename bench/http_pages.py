@@ -4,8 +4,9 @@
   proxy and keeps the queries each page sends, with the project's prefixes written out (an rdflib endpoint does
   not predeclare them);
 - :func:`load_pages` has ``clients`` threads each load one page after another, every query of the page a POST
-  ``application/sparql-query``; one sample is the whole page.  A query past ``timeout`` seconds counts as an
-  error and ends that client (a server that answers in turn would otherwise hold the run hostage);
+  ``application/sparql-query``; one sample is the whole page.  A query past ``timeout`` seconds, or a page
+  unfinished ``timeout`` seconds after the window, counts as an error and ends that client (a server that
+  answers one query at a time would otherwise hold the run hostage);
 - :func:`serve_rdflib` serves rdflib-endpoint on rdflib's memory store (a ``Dataset`` whose default graph is the
   union, as govkg's endpoint answers), loading at most ``cap`` seconds of the N-Quads and saying how much it
   loaded: a partial graph is smaller, so rdflib only gains from it and govkg's ratio is then a lower bound.
@@ -62,7 +63,8 @@ def _post(conn: http.client.HTTPConnection, path: str, query: str) -> tuple[int,
 
 
 def row_counts(port: int, path: str, queries: list[str], timeout: float) -> list[int | str]:
-    """Rows of every query (or its HTTP status / the error): the same answers on both servers, or not."""
+    """Rows of every query (or its HTTP status / the error): the same answers on both servers, or not.  Stops at
+    the first query past ``timeout``."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     out: list[int | str] = []
     for q in queries:
@@ -70,8 +72,8 @@ def row_counts(port: int, path: str, queries: list[str], timeout: float) -> list
             status, body = _post(conn, path, q)
         except (OSError, http.client.HTTPException) as e:
             conn.close()
-            out.append(type(e).__name__)
-            continue
+            out.append(type(e).__name__)  # e.g. TimeoutError: the rest is not asked (the server is still busy)
+            break
         if status != 200:
             out.append(f"HTTP {status}")
             continue
@@ -93,7 +95,11 @@ def _page_client(args: tuple[int, str, list[str], float, int, float]) -> tuple[i
         while time.perf_counter() < end:
             t = time.perf_counter()
             try:
-                ok = all(_post(conn, path, q)[0] == 200 for q in queries)
+                ok = True
+                for q in queries:
+                    if time.perf_counter() > end + timeout:
+                        raise TimeoutError  # a page still unfinished past the window: it does not count
+                    ok = _post(conn, path, q)[0] == 200 and ok
             except (OSError, http.client.HTTPException):
                 conn.close()
                 with lock:
