@@ -128,7 +128,8 @@ def build(scale: str, out: Lines, skip: set[str]) -> list[Record]:
             recs.append(r)
     ix = _find(g, "index")
     recs.append(Record("search_index_build", scale, ix["seconds"] if ix else None, None, "—", "s",
-                       note="no baseline: the scan needs no index" if ix else "graph.search not available"))
+                       note="no baseline: rdflib and raw pyoxigraph have no search index (their scan needs none)"
+                       if ix else _why(out, "govkg", skip, _find(g, "done")) or "graph.search not available"))
 
     # Memory of the process that ran the viewer's work.
     gd = _find(g, "done")
