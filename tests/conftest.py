@@ -18,6 +18,11 @@ from tests.viewer_data import viewer_store, viewer_url  # noqa: F401 - the viewe
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 
+# Tests never touch the user's data directory: default store paths (and the audit store beside them) go to a
+# directory of this test session, inherited by every process the tests start.
+os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="govkg-test-data-")
+os.environ.pop("GOVKG_STORE", None)
+
 # C6 (RELIABILITY.md): the egress guard.  An audit hook refuses any socket or urllib request beyond the
 # loopback, in this process and (as sitecustomize on PYTHONPATH) in every Python process the tests start; each
 # attempt is also logged to a file, and a test during which one happened fails (see _no_egress below).
