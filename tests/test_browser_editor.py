@@ -13,7 +13,8 @@ import requests
 from graph.home import examples
 from graph.seed import load_seed
 from graph.store import forget, open_store
-from tests.test_browser_viewer import ARGS, CHROMIUM, shot
+from tests.browser import ARGS, CHROMIUM
+from tests.test_browser_viewer import shot
 from tests.viewer_data import serving
 
 pytestmark = pytest.mark.browser

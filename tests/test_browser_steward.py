@@ -20,15 +20,12 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
+from tests.browser import ARTIFACTS, chromium
 from tests.http_server import LiveServer, live_server
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 BASE = "https://w3id.org/govkg"
 SRC = f"{BASE}/id/source/chinhphu-2023-07-18-khoi-thi-dua-3"
@@ -49,12 +46,8 @@ def srv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def _context(browser: Any, srv: LiveServer) -> Any:

@@ -59,7 +59,10 @@ def test_description_counts_what_the_store_holds(store: Store) -> None:
     g = build_void(store, public_url="http://example.test")
     assert g.value(DATASET, VOID.triples) == Literal(store.count(), datatype=XSD.integer)
     n_events = count(store, "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { GRAPH ?g { ?e a org:ChangeEvent } }")
-    parts = {g.value(p, VOID["class"]): int(str(g.value(p, VOID.entities))) for p in g.objects(DATASET, VOID.classPartition)}
+    parts = {
+        g.value(p, VOID["class"]): int(str(g.value(p, VOID.entities)))
+        for p in g.objects(DATASET, VOID.classPartition)
+    }
     assert parts[URIRef("http://www.w3.org/ns/org#ChangeEvent")] == n_events > 10
     subsets = {g.value(s, SD.name): s for s in g.objects(DATASET, VOID.subset)}
     assert len(subsets) == len(store.named_graphs())
