@@ -7,14 +7,12 @@ from ``data/``: the test compares what a user sees on the chart with what the de
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from graph.asof import org_chart, post_holders
 from graph.namespaces import BASE
-from graph.seed import load_seed
-from graph.store import EmbeddedStore, Store
+from graph.store import Store
+from tests.seeded import seeded_store
 
 GOV = f"{BASE}/id/unit/chinh-phu"
 VPCP = f"{BASE}/id/unit/van-phong-chinh-phu"
@@ -54,9 +52,7 @@ VPCP_2026 = (VPCP_2025 - {"Vụ Đổi mới doanh nghiệp", "Cục Kiểm soá
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    st = EmbeddedStore(Path(tmp_path_factory.mktemp("asof")) / "store")
-    load_seed(st)
-    return st
+    return seeded_store(tmp_path_factory, "asof")
 
 
 def names(store: Store, unit: str, day: str) -> list[str]:

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import unicodedata
-from pathlib import Path
 
 import pytest
 
 from graph.namespaces import BASE
-from graph.seed import DATA_DIR, load_seed
-from graph.store import EmbeddedStore, Store
+from graph.seed import DATA_DIR
+from graph.store import Store
 from graph.text import fold
+from tests.seeded import seeded_store, values
 
 REFERENCE = DATA_DIR / "reference"
 U = f"{BASE}/id/unit/"
@@ -19,14 +18,11 @@ U = f"{BASE}/id/unit/"
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    st = EmbeddedStore(Path(tmp_path_factory.mktemp("refdata")) / "store")
-    load_seed(st)
-    return st
+    return seeded_store(tmp_path_factory, "refdata")
 
 
 def run(store: Store, sparql: str) -> list[dict[str, str]]:
-    doc = json.loads(store.query(sparql, union_default_graph=True).serialize("json"))
-    return [{k: v["value"] for k, v in b.items()} for b in doc["results"]["bindings"]]
+    return values(store, sparql)
 
 
 def test_files_are_nfc() -> None:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from graph.namespaces import BASE
-from graph.seed import load_seed
-from graph.store import EmbeddedStore, Store
+from graph.store import Store
+from tests.seeded import seeded_store, values
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "docs" / "queries"
@@ -29,14 +28,11 @@ MERGERS_2025 = {
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    st = EmbeddedStore(Path(tmp_path_factory.mktemp("refq")) / "store")
-    load_seed(st)
-    return st
+    return seeded_store(tmp_path_factory, "refq")
 
 
 def run(store: Store, sparql: str) -> list[dict[str, str]]:
-    doc = json.loads(store.query(sparql, union_default_graph=True).serialize("json"))
-    return [{k: v["value"] for k, v in b.items()} for b in doc["results"]["bindings"]]
+    return values(store, sparql)
 
 
 @pytest.mark.parametrize("name", ["50-ministries-merged-2025.rq", "51-unit-name-today.rq"])
