@@ -117,3 +117,76 @@ def scan_query(q: str) -> str:
     esc = q.replace("\\", "\\\\").replace('"', '\\"')
     return ('SELECT DISTINCT ?s ?l WHERE { VALUES ?p { rdfs:label skos:altLabel foaf:name } ?s ?p ?l '
             f'FILTER(CONTAINS(LCASE(STR(?l)), "{esc}")) }} LIMIT 20')
+
+
+def replay_raw(ox_store: Any, calls: list[tuple[str, dict[str, Any]]]) -> int:
+    """The recorded queries answered by the raw pyoxigraph store, values touched but not converted (as
+    :class:`bench.engines.OxigraphEngine` does); the number of rows."""
+    from bench.engines import OxigraphEngine
+
+    eng = OxigraphEngine.__new__(OxigraphEngine)
+    eng.store = ox_store
+    return sum(eng.run(q, union=bool(kw.get("union_default_graph")),
+                       **{k: v for k, v in kw.items() if k != "union_default_graph"}) for q, kw in calls)
+
+
+def measure_page(store: Any, call: Callable[[Any], Any], reps: int, budget: float) -> dict[str, Any]:
+    """p50/p95 of a page's data function on ``store`` and of the raw engine replaying the same queries, the
+    two alternating (the machine's load hits both alike)."""
+    import time
+
+    from bench.measure import p50, p95
+
+    rec = Recorder(store)
+    call(rec)  # warm
+    rec.calls.clear()
+    call(rec)
+    calls = list(rec.calls)
+    rows = replay_raw(store.ox, calls)
+    mine: list[float] = []
+    raw: list[float] = []
+    start = time.perf_counter()
+    while len(mine) < reps and (not mine or time.perf_counter() - start < budget):
+        t = time.perf_counter()
+        call(store)
+        mine.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        replay_raw(store.ox, calls)
+        raw.append(time.perf_counter() - t)
+    return {"n": len(mine), "queries": len(calls), "rows": rows, "p50": p50(mine), "p95": p95(mine),
+            "raw_p50": p50(raw), "raw_p95": p95(raw), "ratio": p50(mine) / max(p50(raw), 1e-9)}
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m bench.viewer --dir STORE [--page page:entity-unit ...]``: each viewer page's p50/p95 on a
+    store, govkg against the raw engine replaying the same queries (one process; the store is opened once)."""
+    import argparse
+    from pathlib import Path
+
+    from graph.store import EmbeddedStore
+
+    ap = argparse.ArgumentParser(prog="python -m bench.viewer")
+    ap.add_argument("--dir", type=Path, required=True, help="an embedded store (opened for this process alone)")
+    ap.add_argument("--page", action="append", default=[], help="a page name (page:entity-unit, ...) or a prefix")
+    ap.add_argument("--reps", type=int, default=20)
+    ap.add_argument("--budget", type=float, default=30.0, help="seconds per page, at least one sample")
+    a = ap.parse_args(argv)
+    store = EmbeddedStore(a.dir)
+    try:
+        subjects = pick_subjects(store)
+        print("subjects:", subjects, flush=True)
+        print(f"{'page':24} {'n':>3} {'q':>3} {'rows':>7} {'p50 ms':>9} {'p95 ms':>9} {'raw p50':>9} "
+              f"{'raw p95':>9} {'ratio':>6}", flush=True)
+        for name, _module, call in pages(subjects):
+            if call is None or (a.page and not any(name.startswith(p) for p in a.page)):
+                continue
+            r = measure_page(store, call, a.reps, a.budget)
+            print(f"{name:24} {r['n']:>3} {r['queries']:>3} {r['rows']:>7} {r['p50'] * 1e3:>9.1f} "
+                  f"{r['p95'] * 1e3:>9.1f} {r['raw_p50'] * 1e3:>9.1f} {r['raw_p95'] * 1e3:>9.1f} "
+                  f"{r['ratio']:>5.2f}x", flush=True)
+    finally:
+        store.close()
+
+
+if __name__ == "__main__":
+    main()
