@@ -1,4 +1,10 @@
-"""Events in time, filtered by unit, person, type and period, for the timeline page and its JSON twin."""
+"""Events in time, filtered by unit, person, type and period, for the timeline page and its JSON twin.
+
+A unit with its sub-units has thousands of events at scale, so the page shows one page of them (``Filters.limit``
+events from ``Filters.page``, oldest first) with the total.  The matching events and their dates are read once per
+filter and store generation (:mod:`graph.viewcache`; paging through them, or coming back, asks the store only for
+the page's details); what is shown of each event (type, place, agents, labels) is read for the page alone.
+"""
 
 from __future__ import annotations
 
@@ -6,25 +12,37 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from graph.labels import iri_ref, kind_of, labels, linkable, text_of, values
+from graph.labels import iri_ref, kind_of, linkable, values
+from graph.lexical import labels, solutions
 from graph.store.base import Store
+from graph.viewcache import Derived
+
+#: Events on one page of the timeline (the vis-timeline stays readable, the page's labels one query).
+PAGE_SIZE = 100
+#: Filters whose matching events are remembered per store generation (the least recently asked go first).
+REMEMBERED = 64
 
 
 @dataclass(frozen=True)
 class Filters:
-    """What to show; IRIs are checked by :func:`graph.labels.iri_ref`, dates are :class:`datetime.date`."""
+    """What to show; IRIs are checked by :func:`graph.labels.iri_ref`, dates are :class:`datetime.date`;
+    ``page`` counts from 1 in pages of ``limit`` events."""
 
     unit: str = ""
     person: str = ""
     type: str = ""
     start: date | None = None
     end: date | None = None
-    limit: int = 1000
+    limit: int = PAGE_SIZE
+    page: int = 1
 
     def as_dict(self) -> dict[str, str]:
         return {"unit": self.unit, "person": self.person, "type": self.type,
                 "start": self.start.isoformat() if self.start else "",
                 "end": self.end.isoformat() if self.end else ""}
+
+    def key(self) -> tuple[str, ...]:
+        return tuple(self.as_dict().values())
 
 
 #: What counts as part of a unit for the unit filter: its sub-units at any depth and the party cells, councils and
@@ -36,7 +54,7 @@ def unit_and_parts(store: Store, unit: str) -> list[str]:
     """``unit`` with its sub-units (``org:unitOf``/``org:subOrganizationOf``, any depth) and what is attached
     to any of them (``govkg:attachedTo``), the agents whose events the unit filter shows."""
     q = f"SELECT DISTINCT ?u WHERE {{ ?u {PART_OF} {iri_ref(unit)} FILTER(isIRI(?u)) }}"
-    return sorted({unit} | {str(r["u"]) for r in store.query(q, union_default_graph=True).rows()})
+    return sorted({unit} | {r["u"] for r in solutions(store, q)})
 
 
 def _took_part(agents: list[str]) -> str:
@@ -48,57 +66,82 @@ def _took_part(agents: list[str]) -> str:
             f"{{ {v} ?qa prov:agent ?agent . ?e prov:qualifiedAssociation ?qa }} }} }}")
 
 
-def _where(f: Filters, units: list[str]) -> str:
+def _where(store: Store, f: Filters) -> str:
     parts = []
     if f.unit:  # the filters that name an entity first: they bound the events
-        parts.append(_took_part(units))
+        parts.append(_took_part(unit_and_parts(store, f.unit)))
     if f.person:
         parts.append(_took_part([f.person]))
-    parts.append("?e a schema:Event . OPTIONAL { ?e schema:startDate ?start } OPTIONAL { ?e schema:endDate ?end } "
-                 "OPTIONAL { ?e govkg:eventType ?type } OPTIONAL { ?e schema:location ?loc }")
+    parts.append("?e a schema:Event .")
     if f.type:
         parts.append(f"?e govkg:eventType {iri_ref(f.type)} .")
+    parts.append("OPTIONAL { ?e schema:startDate ?s }")
     # Dates are date objects, so their isoformat() is only digits and hyphens.
     if f.start:
-        parts.append(f'FILTER(BOUND(?start) && ?start >= "{f.start.isoformat()}"^^xsd:date)')
+        parts.append(f'FILTER(BOUND(?s) && ?s >= "{f.start.isoformat()}"^^xsd:date)')
     if f.end:
-        parts.append(f'FILTER(BOUND(?start) && ?start <= "{f.end.isoformat()}"^^xsd:date)')
+        parts.append(f'FILTER(BOUND(?s) && ?s <= "{f.end.isoformat()}"^^xsd:date)')
     return " ".join(parts)
 
 
+def _matching(store: Store) -> dict[tuple[str, ...], list[tuple[str, str]]]:
+    return {}
+
+
+_MATCHING: Derived[dict[tuple[str, ...], list[tuple[str, str]]]] = Derived(_matching)
+
+
+def matching(store: Store, f: Filters) -> list[tuple[str, str]]:
+    """``(start, event)`` of every event that passes ``f``, oldest first (undated first, then by IRI); one query,
+    remembered for the store's generation."""
+    memo, key = _MATCHING.get(store), f.key()
+    hit = memo.pop(key, None)
+    if hit is None:
+        q = f"SELECT ?e (MIN(?s) AS ?start) WHERE {{ {_where(store, f)} }} GROUP BY ?e"
+        hit = sorted((r.get("start", ""), r["e"]) for r in solutions(store, q))
+        while len(memo) >= REMEMBERED:
+            memo.pop(next(iter(memo)), None)
+    memo[key] = hit  # last asked last: the first in the dict is the one to forget
+    return hit
+
+
+def _details(store: Store, page: list[tuple[str, str]]) -> dict[str, dict[str, Any]]:
+    evs: dict[str, dict[str, Any]] = {
+        e: {"iri": e, "start": start[:10], "end": "", "type": "", "location": "", "organisers": set(),
+            "participants": set()} for start, e in page}
+    if not evs:
+        return evs
+    q = (f"SELECT DISTINCT ?e ?end ?type ?loc ?o ?a WHERE {{ {values('e', evs)} "
+         "{ ?e schema:endDate ?end } UNION { ?e govkg:eventType ?type } UNION { ?e schema:location ?loc } UNION "
+         "{ ?e schema:organizer ?o } UNION { ?e prov:wasAssociatedWith ?a } UNION "
+         "{ ?e prov:qualifiedAssociation/prov:agent ?a } }")
+    for r in sorted(solutions(store, q), key=lambda r: sorted(r.items())):  # the first of several, always the same
+        d = evs[r["e"]]
+        for var, k in (("end", "end"), ("type", "type"), ("loc", "location")):
+            if var in r and not d[k]:
+                d[k] = r[var][:10] if var == "end" else r[var]
+        if "o" in r:
+            d["organisers"].add(r["o"])
+        if "a" in r:
+            d["participants"].add(r["a"])
+    return evs
+
+
 def events(store: Store, f: Filters | None = None, lang: str = "vi") -> dict[str, Any]:
-    """The events that pass ``f``, oldest first, with type, place, organisers and participants."""
+    """One page of the events that pass ``f``, oldest first, with type, place, organisers and participants, and
+    the paging: ``total`` events, this ``page`` of ``pages``."""
     f = f or Filters()
-    units = unit_and_parts(store, f.unit) if f.unit else []
-    q = (f"SELECT DISTINCT ?e ?start ?end ?type ?loc WHERE {{ {_where(f, units)} }} "
-         f"ORDER BY ?start ?e LIMIT {int(f.limit)}")
-    rows = store.query(q, union_default_graph=True).rows()
-    evs: dict[str, dict[str, Any]] = {}
-    for r in rows:
-        e = str(r["e"])
-        d = evs.setdefault(e, {"iri": e, "start": "", "end": "", "type": "", "location": "",
-                               "organisers": [], "participants": []})
-        d["start"] = d["start"] or text_of(r.get("start"))[:10]
-        d["end"] = d["end"] or text_of(r.get("end"))[:10]
-        d["type"] = d["type"] or text_of(r.get("type"))
-        loc = r.get("loc")
-        if loc is not None and not d["location"]:
-            d["location"] = str(loc) if kind_of(str(loc)) != "other" else text_of(loc)
-    agents: dict[str, dict[str, set[str]]] = {e: {"organisers": set(), "participants": set()} for e in evs}
-    if evs:
-        q = (f"SELECT ?e ?o ?a WHERE {{ {values('e', evs)} {{ ?e schema:organizer ?o }} UNION "
-             "{ ?e prov:wasAssociatedWith ?a } UNION { ?e prov:qualifiedAssociation/prov:agent ?a } }")
-        for r in store.query(q, union_default_graph=True).rows():
-            e = str(r["e"])
-            if "o" in r:
-                agents[e]["organisers"].add(str(r["o"]))
-            if "a" in r:
-                agents[e]["participants"].add(str(r["a"]))
+    found = matching(store, f)
+    size = max(1, int(f.limit))
+    pages = max(1, -(-len(found) // size))
+    page = min(max(1, int(f.page)), pages)
+    evs = _details(store, found[(page - 1) * size: page * size])
     wanted = set(evs) | {d["type"] for d in evs.values() if d["type"]}
-    for a in agents.values():
-        wanted |= a["organisers"] | a["participants"]
+    for d in evs.values():
+        wanted |= d["organisers"] | d["participants"]
     wanted |= {x for x in (f.unit, f.person, f.type) if x}
-    names = labels(store, wanted, lang)
+    types = event_types(store)
+    names = labels(store, wanted | {t for t, _ in types}, lang)
 
     def ref(i: str) -> dict[str, Any]:
         return {"iri": i, "label": names.get(i, i), "kind": kind_of(i), "link": linkable(i)}
@@ -109,21 +152,32 @@ def events(store: Store, f: Filters | None = None, lang: str = "vi") -> dict[str
         d["kind"] = kind_of(e)
         d["link"] = linkable(e)
         d["type"] = ref(d["type"]) if d["type"] else None
-        d["organisers"] = [ref(i) for i in sorted(agents[e]["organisers"])]
-        d["participants"] = [ref(i) for i in sorted(agents[e]["participants"] - agents[e]["organisers"])]
+        orgs = d["organisers"]
+        d["organisers"] = [ref(i) for i in sorted(orgs)]
+        d["participants"] = [ref(i) for i in sorted(d["participants"] - orgs)]
         out.append(d)
     return {
         "filters": f.as_dict(),
         "filter_labels": {k: names.get(v, v) for k, v in f.as_dict().items() if k in ("unit", "person", "type") and v},
         "events": out,
-        "types": event_types(store, lang),
+        "total": len(found),
+        "page": page,
+        "pages": pages,
+        "first": (page - 1) * size + 1 if out else 0,
+        "types": [{"iri": t, "label": names[t], "count": n} for t, n in types],
     }
 
 
-def event_types(store: Store, lang: str = "vi") -> list[dict[str, Any]]:
-    """The event types in use, with how many events each has."""
+def _event_types(store: Store) -> list[tuple[str, int]]:
     q = ("SELECT ?t (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a schema:Event ; govkg:eventType ?t } "
-         "GROUP BY ?t ORDER BY DESC(?n)")
-    rows = [(str(r["t"]), int(str(r["n"]))) for r in store.query(q, union_default_graph=True).rows()]
-    names = labels(store, [t for t, _ in rows], lang)
-    return [{"iri": t, "label": names[t], "count": n} for t, n in rows]
+         "GROUP BY ?t ORDER BY DESC(?n) ?t")
+    return [(r["t"], int(r["n"])) for r in solutions(store, q)]
+
+
+_TYPES: Derived[list[tuple[str, int]]] = Derived(_event_types)
+
+
+def event_types(store: Store) -> list[tuple[str, int]]:
+    """The event types in use with how many events each has, most used first (a count over every event: read
+    once per store generation)."""
+    return _TYPES.get(store)

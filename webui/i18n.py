@@ -115,6 +115,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "timeline.apply": {"vi": "Lọc", "en": "Apply"},
     "timeline.count": {"vi": "sự kiện", "en": "events"},
     "timeline.list": {"vi": "Danh sách sự kiện", "en": "Events"},
+    "timeline.showing": {"vi": "đang xem", "en": "showing"},
+    "timeline.next": {"vi": "Trang sau", "en": "Next"},
     "rel.title": {"vi": "Hai thực thể liên quan thế nào?", "en": "How are two entities connected?"},
     "rel.from": {"vi": "Từ", "en": "From"},
     "rel.to": {"vi": "Đến", "en": "To"},

@@ -83,9 +83,14 @@ def browse_kind(kind: str) -> ResponseReturnValue:
 
 @bp.route("/timeline")
 def timeline_page() -> ResponseReturnValue:
+    page = request.args.get("page", "1").strip() or "1"
+    if not page.isdigit() or len(page) > 6:
+        _bad("page must be a whole number")
     f = timeline.Filters(unit=_iri_arg("unit"), person=_iri_arg("person"), type=_iri_arg("type"),
-                         start=_date_arg("start"), end=_date_arg("end"))
-    return render.page_or_json("timeline.html", timeline.events(get_store(), f, render.i18n.get_lang()))
+                         start=_date_arg("start"), end=_date_arg("end"), page=int(page))
+    data = timeline.events(get_store(), f, render.i18n.get_lang())
+    data["query"] = {k: v for k, v in data["filters"].items() if v}  # the paging links keep the filters
+    return render.page_or_json("timeline.html", data)
 
 
 def _resolve(text: str) -> str:
