@@ -14,7 +14,9 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from graph.entity_sections import BY_KIND, HEADER_PREDICATES, Section
+from graph import entity_facts
+from graph.entity_facts import FACT_SOURCES
+from graph.entity_sections import BY_KIND, HEADER_PREDICATES
 from graph.formats import rdf_format
 from graph.labels import iri_ref, kind_of, labels, linkable, term_labels, text_of, values
 from graph.namespaces import ID, KINDS, PREFIXES
@@ -28,6 +30,9 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 EVIDENCE = "https://w3id.org/govkg/ontology#evidence"
 SOURCE = "http://purl.org/dc/terms/source"
 ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
+LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+TITLE = "http://purl.org/dc/terms/title"
+ID_LOCAL = "http://data.europa.eu/eli/ontology#id_local"
 #: Values a section lists per page; the rest are counted (an aggregate) and reached by ``?section=KEY&page=N``.
 PAGE = 50
 
@@ -81,7 +86,7 @@ def _sources(store: Store, graphs: set[str], srcs: set[str], lang: str) -> dict[
     info: dict[str, dict[str, Any]] = {s: {"iri": s, "date": "", "url": ""} for s in allsrc}
     if allsrc:
         q = (
-            f"SELECT ?s ?issued ?url WHERE {{ {values('s', allsrc)} "
+            f"SELECT DISTINCT ?s ?issued ?url WHERE {{ {values('s', allsrc)} "
             "OPTIONAL { ?s dct:issued ?issued } OPTIONAL { ?s schema:url ?url } }"
         )
         for row in store.query(q, union_default_graph=True).rows():
@@ -102,68 +107,29 @@ def _sources(store: Store, graphs: set[str], srcs: set[str], lang: str) -> dict[
     return out
 
 
-def _page(body: str, page: int) -> str:
-    """A sub-select of one page of the distinct values ``?v`` of ``body``."""
-    return f"{{ SELECT DISTINCT ?v WHERE {{ {body} }} ORDER BY ?v LIMIT {PAGE} OFFSET {PAGE * max(page, 0)} }}"
-
-
-def _total(store: Store, body: str, rows: list[dict[str, Node]], page: int) -> int:
-    """How many values ``body`` has: those of ``rows`` when the first page is not full, else an aggregate."""
-    shown = len({r.get("v") for r in rows})
-    if shown < PAGE and page <= 0:
-        return shown
-    n = store.query(f"SELECT (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {body} }}", union_default_graph=True).rows()
-    return int(str(n[0]["n"])) if n else 0
-
-
-def _run_section(store: Store, this: str, sec: Section, page: int = 0) -> tuple[list[dict[str, Node]], int]:
-    """One page of a section's rows and the section's number of values.  Evidence and sources come from a
-    second query, per node: as OPTIONALs of the facts they multiplied (graphs x evidence x sources, a million
-    rows for a ministry's sub-units at 100k)."""
-    body = sec.pattern.replace("$this", iri_ref(this))
-    sub = _page(body, page)
-    q = f"SELECT ?v ?g ?node ?role ?from ?to ?at ?date ?former WHERE {{ {sub} {body} }}"
-    rows = store.query(q, union_default_graph=True).rows()
-    total = _total(store, body, rows, page)
-    if not rows:
-        return [], total
-    q = (f"SELECT DISTINCT ?node ?ev ?nsrc WHERE {{ {{ SELECT DISTINCT ?node WHERE {{ {sub} {body} }} }} "
-         "{ ?node govkg:evidence ?ev } UNION { ?node dct:source ?nsrc } }")
-    extra: dict[Node, list[dict[str, Node]]] = {}
-    for r in store.query(q, union_default_graph=True).rows():
-        extra.setdefault(r["node"], []).append(r)
-    # one row per fact of a node per evidence or source (not per graph too: _group merges by fact)
-    facts: dict[Node, dict[tuple[str, ...], dict[str, Node]]] = {}
-    for r in rows:
-        key = tuple(text_of(r.get(x)) for x in ("v", "role", "from", "to", "at"))
-        facts.setdefault(r.get("node"), {}).setdefault(key, r)  # type: ignore[arg-type]
-    out = list(rows)
-    for node, xs in extra.items():
-        for r in facts.get(node, {}).values():
-            out += [{**r, **x} for x in xs]
-    return out, total
-
-
-def _group(rows: list[dict[str, Node]]) -> list[dict[str, Any]]:
-    """Rows of one section merged per fact (value, role, period), collecting graphs, sources and evidence."""
+def _group(rows: list[dict[str, Any]], extras: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows of one section (one per fact and node) merged per fact (value, role, period), with the graphs that
+    state it, its nodes' sources and evidence, and how many sources it has in all."""
     facts: dict[tuple[str, ...], dict[str, Any]] = {}
     for r in rows:
-        k = tuple(text_of(r.get(x)) for x in ("v", "role", "from", "to", "at"))
         if isinstance(r.get("v"), BNode):
             continue
-        f = facts.setdefault(k, {"_v": r["v"], "_role": r.get("role"), "graphs": set(), "srcs": set(), "ev": []})
-        for x in ("from", "to", "at", "date"):
-            if r.get(x) is not None:
-                f[x] = text_of(r[x])[:10]
-        if text_of(r.get("former")).lower() in ("true", "1"):
+        k = tuple(text_of(r.get(x)) for x in ("v", "role", "from", "to", "at"))
+        node = str(r["node"]) if isinstance(r.get("node"), URIRef) else ""
+        f = facts.setdefault(k, {"_v": r["v"], "_role": r.get("role"), "graphs": set(), "srcs": set(), "ev": [],
+                                 "ng": 0, "nsrc": 0, "node": node})
+        for x, var in (("from", "from"), ("to", "to"), ("at", "at"), ("date", "day")):
+            if r.get(var) is not None:
+                f[x] = text_of(r[var])[:10]
+        if text_of(r.get("was")).lower() in ("true", "1"):
             f["former"] = True
-        if r.get("g") is not None:
-            f["graphs"].add(str(r["g"]))
-        if isinstance(r.get("nsrc"), URIRef):
-            f["srcs"].add(str(r["nsrc"]))
-        ev = text_of(r.get("ev"))
-        if ev and ev not in f["ev"]:
-            f["ev"].append(ev)
+        f["graphs"] |= r["graphs"]
+        f["ng"] += r["ng"]
+        extra = extras.get(node)
+        if extra is not None:
+            f["srcs"] |= extra["srcs"]
+            f["nsrc"] = max(f["nsrc"], extra["n"])
+            f["ev"] += [e for e in extra["ev"] if e not in f["ev"]]
     return list(facts.values())
 
 
@@ -175,13 +141,16 @@ def _finish(facts: list[dict[str, Any]], names: dict[str, str], srcinfo: dict[st
             s = srcinfo.get(key)
             if s is not None:
                 seen.setdefault(s["iri"], s)
+        shown = sorted(seen.values(), key=lambda s: (s["date"], s["iri"]), reverse=True)[:FACT_SOURCES]
+        total = max(f["ng"], f["nsrc"], len(seen))
         role = f["_role"]
         out.append({
             "value": _value(f["_v"], names),
             "role": ref(str(role), names) if isinstance(role, URIRef) else None,
             "from": f.get("from", ""), "to": f.get("to", ""), "attested": f.get("at", ""),
             "date": f.get("date", ""), "former": f.get("former", False),
-            "sources": list(seen.values()), "evidence": f["ev"],
+            "sources": shown, "sources_total": total, "sources_more": max(total - len(shown), 0),
+            "sources_at": f["node"], "evidence": f["ev"],
         })
     out.sort(key=lambda x: (x["date"] or x["from"] or x["attested"] or "9999", x["value"].get("label")
                             or x["value"].get("text", "")))
@@ -197,22 +166,28 @@ def _collect_iris(facts: list[dict[str, Any]]) -> set[str]:
     return out
 
 
-def _other_facts(store: Store, this: str, covered: set[str], page: int = 0) -> tuple[list[dict[str, Node]], int]:
-    """One page of the statements of ``this`` that no section shows, and how many values they have."""
+def _other_body(this: str, covered: set[str]) -> str:
+    """The statements of ``this`` that no section shows, as a section's pattern."""
     skip = covered | {expand(p) for p in HEADER_PREDICATES}
     flt = f"FILTER(?role NOT IN ({', '.join(iri_ref(p) for p in sorted(skip))}))" if skip else ""
-    body = f"GRAPH ?g {{ {iri_ref(this)} ?role ?v }} {flt}"
-    rows = store.query(f"SELECT ?role ?v ?g WHERE {{ {_page(body, page)} {body} }}").rows()
-    total = _total(store, body, rows, page)
-    for r in rows:
-        r["node"] = URIRef(this)
-    return rows, total
+    return f"GRAPH ?g {{ {iri_ref(this)} ?role ?v }} {flt} BIND({iri_ref(this)} AS ?node)"
 
 
-def _header(store: Store, this: str) -> dict[str, Any]:
-    preds = ("rdf:type", "rdfs:label", "skos:prefLabel", "foaf:name", "skos:altLabel", "govkg:evidence", "dct:source")
-    q = f"SELECT ?p ?o WHERE {{ {iri_ref(this)} ?p ?o {values('p', (expand(p) for p in preds))} }}"
-    h: dict[str, Any] = {"types": set(), "labels": {}, "alt": [], "evidence": [], "srcs": set()}
+#: What the header reads of an entity, every value once (the label predicates of :data:`LABEL_ORDER` too, so
+#: the entity's own label is not read again).
+_HEAD = ("rdf:type", "rdfs:label", "skos:prefLabel", "foaf:name", "skos:altLabel", "dct:title", "eli:id_local")
+
+
+def _header(store: Store, this: str, page: int = 0) -> dict[str, Any]:
+    """Types, labels and alternative labels (distinct), the first :data:`PAGE` evidence quotes, and one page of
+    the entity's sources (in the engine's order; the page shows it by date) with their number."""
+    me, size = iri_ref(this), PAGE
+    q = (f"SELECT ?p ?o WHERE {{ {{ SELECT DISTINCT ?p ?o WHERE {{ {me} ?p ?o "
+         f"{values('p', (expand(p) for p in _HEAD))} }} }} UNION "
+         f"{{ SELECT DISTINCT (govkg:evidence AS ?p) ?o WHERE {{ {me} govkg:evidence ?o }} LIMIT {size} }} UNION "
+         f"{{ SELECT (dct:source AS ?p) ?o WHERE {{ {{ SELECT DISTINCT ?o WHERE {{ {me} dct:source ?o }} }} }} "
+         f"LIMIT {size} OFFSET {size * max(page, 0)} }} }}")
+    h: dict[str, Any] = {"types": set(), "labels": {}, "alt": [], "evidence": [], "srcs": [], "stated": []}
     for r in store.query(q, union_default_graph=True).rows():
         p, o = str(r["p"]), r["o"]
         if p == RDF_TYPE:
@@ -224,35 +199,36 @@ def _header(store: Store, this: str) -> dict[str, Any]:
             if text_of(o) not in h["evidence"]:
                 h["evidence"].append(text_of(o))
         elif p == SOURCE:
-            h["srcs"].add(str(o))
+            if isinstance(o, URIRef):
+                h["srcs"].append(str(o))
         elif isinstance(o, Literal):
-            h["labels"].setdefault(o.language or "", text_of(o))
+            h["stated"].append((p, o))
+            if p not in (TITLE, ID_LOCAL):
+                h["labels"].setdefault(o.language or "", text_of(o))
+    n = len(h["srcs"])
+    h["src_total"] = n if n < size and page <= 0 else int(str(store.query(
+        f"SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE {{ {me} dct:source ?o }}", union_default_graph=True).rows()[0]["n"]))
     return h
 
 
 def incoming(store: Store, this: str, lang: str, sample: int = 12) -> list[dict[str, Any]]:
     """Links into ``this``: per predicate, how many subjects, and the first few of them."""
-    ref_this = iri_ref(this)
-    q = (f"SELECT ?p (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p {ref_this} FILTER(isIRI(?s)) }} "
-         "GROUP BY ?p ORDER BY DESC(?n)")
-    counts = [(str(r["p"]), int(str(r["n"]))) for r in store.query(q, union_default_graph=True).rows()]
-    out = []
-    for p, n in counts:
-        q = f"SELECT DISTINCT ?s WHERE {{ ?s {iri_ref(p)} {ref_this} FILTER(isIRI(?s)) }} ORDER BY ?s LIMIT {sample}"
-        subs = [str(r["s"]) for r in store.query(q, union_default_graph=True).rows()]
-        names = labels(store, subs, lang) | term_labels(store, [p], lang)
-        out.append({"predicate": ref(p, names) | {"qname": qname(p)}, "count": n,
-                    "subjects": [ref(s, names) for s in subs]})
-    return out
+    found = entity_facts.incoming(store, this, sample)
+    names = labels(store, {s for _, _, subs in found for s in subs}, lang) | term_labels(
+        store, [p for p, _, _ in found], lang)
+    return [{"predicate": ref(p, names) | {"qname": qname(p)}, "count": n, "subjects": [ref(s, names) for s in subs]}
+            for p, n, subs in found]
 
 
-def former_names(store: Store, unit: str, current: str) -> list[str]:
-    """A unit's former Vietnamese names: its other ``rdfs:label`` @vi (older sources keep the name of their day)
-    and the former names of its renames, without the name it has today (:func:`graph.labels.labels`)."""
+def former_names(store: Store, unit: str, current: str, stated: list[str] | None = None) -> list[str]:
+    """A unit's former Vietnamese names: its other ``rdfs:label`` @vi (older sources keep the name of their day;
+    ``stated`` when the caller has read them) and the former names of its renames, without the name it has
+    today (:func:`graph.labels.labels`)."""
     u = iri_ref(unit)
-    q = (f'SELECT DISTINCT ?l WHERE {{ {{ {u} rdfs:label ?l FILTER(LANG(?l) = "vi") }} UNION '
-         f"{{ ?ev govkg:formerName ?l ; org:originalOrganization {u} }} }}")
-    out = {text_of(r["l"]) for r in store.query(q, union_default_graph=True).rows()}
+    renames = f"{{ ?ev govkg:formerName ?l ; org:originalOrganization {u} }}"
+    own = f'{{ {u} rdfs:label ?l FILTER(LANG(?l) = "vi") }} UNION ' if stated is None else ""
+    q = f"SELECT DISTINCT ?l WHERE {{ {own}{renames} }}"
+    out = {text_of(r["l"]) for r in store.query(q, union_default_graph=True).rows()} | set(stated or ())
     return sorted(out - {current})
 
 
@@ -260,37 +236,45 @@ def entity_view(store: Store, iri: str, lang: str = "vi", section: str = "", pag
     """Everything an entity page shows, or ``None`` when the store knows nothing of ``iri``.
 
     Each section lists :data:`PAGE` values (page ``page`` of the section named ``section``, the first page of
-    the others) and says how many it has in all (``total``, ``page``, ``pages``)."""
+    the others) and says how many it has in all (``total``, ``page``, ``pages``); so do the entity's sources
+    (``section="sources"``).  Each fact lists at most :data:`graph.entity_facts.FACT_SOURCES` sources and their
+    number (``sources_total``); its node's page (``sources_at``) lists them all."""
     if not exists(store, iri):
         return None
     kind = kind_of(iri)
-    head = _header(store, iri)
-    specs = BY_KIND.get(kind, ())
+    head = _header(store, iri, page if section == "sources" else 0)
     raw: list[tuple[str, list[dict[str, Any]]]] = []
     totals: dict[str, int] = {}
     covered: set[str] = set()
-    for sec in specs:
-        rows, totals[sec.key] = _run_section(store, iri, sec, page if section == sec.key else 0)
-        raw.append((sec.key, _group(rows)))
+    for sec in BY_KIND.get(kind, ()):
+        body = sec.pattern.replace("$this", iri_ref(iri))
+        rows, totals[sec.key] = entity_facts.fact_rows(store, body, page if section == sec.key else 0, PAGE)
+        raw.append((sec.key, rows))
         covered |= {expand(p) for p in sec.covers}
-    rows, totals["other"] = _other_facts(store, iri, covered, page if section == "other" else 0)
-    raw.append(("other", _group(rows)))
+    rows, totals["other"] = entity_facts.fact_rows(store, _other_body(iri, covered),
+                                                   page if section == "other" else 0, PAGE)
+    raw.append(("other", rows))
+    nodes = {str(r["node"]) for _, rows in raw for r in rows if isinstance(r.get("node"), URIRef)} - {iri}
+    extras = entity_facts.node_extras(store, nodes)
+    few = head["src_total"] <= FACT_SOURCES  # a hub's own sources are on its header, not on each of its facts
+    extras[iri] = {"ev": head["evidence"], "srcs": set(head["srcs"]) if few else set(),
+                   "n": head["src_total"] if few else 0}
+    grouped = [(key, _group(rows, extras)) for key, rows in raw]
     iris = {iri, *head["types"]}
     graphs: set[str] = set()
     srcs: set[str] = set(head["srcs"])
-    for _, facts in raw:
+    for _, facts in grouped:
         iris |= _collect_iris(facts)
         for f in facts:
             graphs |= f["graphs"]
             srcs |= f["srcs"]
-    names = labels(store, iris, lang)
+    names = labels(store, iris, lang, known={iri: head["stated"]})
     srcinfo = _sources(store, graphs, srcs, lang)
     sections: list[dict[str, Any]] = []
-    for key, facts in raw:
+    for key, facts in grouped:
         done = _finish(facts, names, srcinfo)
         at = page if section == key else 0
-        paging = {"param": key, "page": max(at, 0), "total": totals[key], "pages": -(-totals[key] // PAGE),
-                  "more": max(totals[key] - PAGE * (max(at, 0) + 1), 0)}
+        paging = _paging(key, at, totals[key])
         if key == "heads":
             today = date.today().isoformat()
             past = [r for r in done if r["former"] or (r["to"] and r["to"] < today)]
@@ -307,7 +291,10 @@ def entity_view(store: Store, iri: str, lang: str = "vi", section: str = "", pag
             for f in block["facts"]:
                 if f["role"]:
                     f["role"] |= {"qname": qname(f["role"]["iri"]), "label": terms[f["role"]["iri"]]}
-    former = former_names(store, iri, names.get(iri, iri)) if kind == "unit" else []
+    vi = [text_of(o) for p, o in head["stated"] if p == LABEL and isinstance(o, Literal) and o.language == "vi"]
+    former = former_names(store, iri, names.get(iri, iri), vi) if kind == "unit" else []
+    sources = sorted((srcinfo[s] for s in head["srcs"] if s in srcinfo), key=lambda s: (s["date"], s["iri"]),
+                     reverse=True)
     view = {
         "iri": iri,
         "kind": kind,
@@ -317,12 +304,19 @@ def entity_view(store: Store, iri: str, lang: str = "vi", section: str = "", pag
         "alt_labels": [a for a in head["alt"] if a not in former],
         "types": [ref(t, terms) | {"qname": qname(t)} for t in sorted(head["types"])],
         "evidence": head["evidence"],
-        "sources": [srcinfo[s] for s in sorted(head["srcs"]) if s in srcinfo],
+        "sources": sources,
+        "sources_paging": _paging("sources", page if section == "sources" else 0, head["src_total"]),
         "sections": sections,
         "incoming": incoming(store, iri, lang),
     }
     view["graph"] = neighbourhood(view)
     return view
+
+
+def _paging(key: str, at: int, total: int) -> dict[str, Any]:
+    at = max(at, 0)
+    return {"param": key, "page": at, "total": total, "pages": -(-total // PAGE),
+            "more": max(total - PAGE * (at + 1), 0)}
 
 
 def neighbourhood(view: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:

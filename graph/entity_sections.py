@@ -8,7 +8,9 @@ Each :class:`Section` is a SPARQL group pattern about ``$this`` (the entity) tha
 - optionally ``?role`` (a role concept, change type or the predicate), ``?from``/``?to`` (a period),
   ``?at`` (attested on), ``?date``, ``?former``.
 
-The patterns are evaluated over the union of the graphs; ``$this`` is replaced by a checked IRI
+The patterns are evaluated over the union of the graphs, a bag: a triple stated in k graphs matches k times, so
+a pattern joins on the union only where it must (a type test is a ``FILTER EXISTS``; the triples of one statement
+sit in one ``GRAPH ?g``).  ``$this`` is replaced by a checked IRI
 (:func:`graph.labels.iri_ref`) and nothing else is ever put into them.
 """
 
@@ -22,7 +24,7 @@ _PERIOD = (
     "OPTIONAL { ?node govkg:former ?former }"
 )
 _QUALIFIED_AGENT = (
-    "{ GRAPH ?g { ?v prov:qualifiedAssociation ?node } ?node prov:agent $this . "
+    "{ GRAPH ?g { ?v prov:qualifiedAssociation ?node . ?node prov:agent $this } "
     "  OPTIONAL { ?node prov:hadRole ?role } OPTIONAL { ?v schema:startDate ?date } } UNION "
     "{ GRAPH ?g { ?v prov:wasAssociatedWith $this } BIND(?v AS ?node) OPTIONAL { ?v schema:startDate ?date } "
     "  FILTER NOT EXISTS { ?v prov:qualifiedAssociation/prov:agent $this } }"
@@ -78,7 +80,8 @@ UNIT = (
     ),
     Section(
         "heads",
-        f"GRAPH ?g {{ ?node org:organization $this }} ?node org:member ?v . ?v a foaf:Person . {_PERIOD}",
+        f"GRAPH ?g {{ ?node org:organization $this }} ?node org:member ?v . FILTER EXISTS {{ ?v a foaf:Person }} "
+        f"{_PERIOD}",
     ),
     Section(
         "changes",

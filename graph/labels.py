@@ -7,7 +7,7 @@ character that could end the IRI token, and literals only as typed values (dates
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
@@ -78,31 +78,43 @@ def pick(cands: list[tuple[int, str, str]], lang: str) -> str | None:
     return min(cands, key=score)[2]
 
 
-def labels(store: Store, iris: Iterable[str], lang: str = "vi") -> dict[str, str]:
-    """A label for each IRI (falling back to its last path segment), in ``lang`` where one exists."""
+def labels(store: Store, iris: Iterable[str], lang: str = "vi",
+           known: Mapping[str, Iterable[tuple[str, Node]]] | None = None) -> dict[str, str]:
+    """A label for each IRI (falling back to its last path segment), in ``lang`` where one exists.
+
+    ``known`` gives the (predicate, value) statements of some of the IRIs already read (an entity page reads its
+    own in its header): those are not asked again."""
     wanted = sorted({i for i in iris if i})
     out: dict[str, str] = {}
     if not wanted:
         return out
     ranks = {p: n for n, p in enumerate(LABEL_ORDER)}
     cands: dict[str, list[tuple[int, str, str]]] = {}
-    for start in range(0, len(wanted), 400):
-        chunk = wanted[start : start + 400]
+    for s, stated in (known or {}).items():
+        if s in wanted:
+            cands[s] = [(ranks[str(p)], _lang(lit), nfc(str(lit))) for p, lit in stated if str(p) in ranks]
+    ask = [i for i in wanted if i not in (known or {})]
+    for start in range(0, len(ask), 400):
+        chunk = ask[start : start + 400]
         # The subjects inside each branch (Oxigraph then starts from them, by index) and the predicates as a
         # filter: a VALUES of predicates outside the union made it scan every label first (5x slower at 100k).
+        # DISTINCT: a unit labelled in every graph that mentions it would come back once per graph.
         subj, preds = values("s", chunk), ", ".join(f"<{p}>" for p in LABEL_ORDER)
         q = (
-            f"SELECT ?s ?p ?l WHERE {{ {{ {subj} ?s ?p ?l FILTER(?p IN ({preds})) }} UNION "
+            f"SELECT DISTINCT ?s ?p ?l WHERE {{ {{ {subj} ?s ?p ?l FILTER(?p IN ({preds})) }} UNION "
             f"{{ {subj} GRAPH ?g {{ ?s ?p ?l }} FILTER(?p IN ({preds})) }} }}"
         )
         for row in store.query(q).rows():
             s, p, lit = str(row["s"]), str(row["p"]), row["l"]
-            lg = lit.language or "" if isinstance(lit, Literal) else ""
-            cands.setdefault(s, []).append((ranks.get(p, 9), lg, nfc(str(lit))))
+            cands.setdefault(s, []).append((ranks.get(p, 9), _lang(lit), nfc(str(lit))))
     for i in wanted:
         out[i] = pick(cands.get(i, []), lang) or local_name(i)
     out.update(current_names(store, renamed_units(cands), lang))
     return out
+
+
+def _lang(lit: Node) -> str:
+    return (lit.language or "") if isinstance(lit, Literal) else ""
 
 
 def renamed_units(cands: dict[str, list[tuple[int, str, str]]]) -> list[str]:
@@ -131,12 +143,21 @@ def current_names(store: Store, units: list[str], lang: str) -> dict[str, str]:
 
     from graph.asof import names_on
 
-    out = {}
-    for u, n in names_on(store, units, date.today()).items():
-        name = n.en if lang == "en" and n.en else n.today
-        if name and name != u.rsplit("/", 1)[-1]:
-            out[u] = nfc(name)
-    return out
+    # Remembered per store generation (a write may rename): a hub's decision reads every graph that labels it.
+    known = _CURRENT.get(store)
+    today = date.today().isoformat()
+    todo = [u for u in units if (u, lang, today) not in known]
+    if todo:
+        found = names_on(store, todo, date.today())
+        for u in todo:
+            n = found.get(u)
+            name = (n.en if lang == "en" and n.en else n.today) if n is not None else None
+            known[(u, lang, today)] = nfc(name) if name and name != u.rsplit("/", 1)[-1] else None
+    return {u: name for u in units if (name := known[(u, lang, today)]) is not None}
+
+
+#: (unit, language, day) -> its current name (None: none decided), per store generation.
+_CURRENT: Derived[dict[tuple[str, str, str], str | None]] = Derived(lambda _store: {})
 
 
 def _ontology_labels(store: Store) -> dict[str, dict[str, str]]:
