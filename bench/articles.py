@@ -163,7 +163,7 @@ def anchor_article(gen: Generator, w: QuadWriter) -> None:
     cell = gen.units["vpcp-chi-bo-vu-cong-tac-quoc-hoi-dia-phuong-va-doan-the"]
     out: list[Triple] = []
     title = "Khối thi đua 3 Văn phòng Chính phủ ký kết giao ước thi đua năm 2023"
-    src, g = gen.source(d, title, out, short="khoi-thi-dua-3")
+    src, g = gen.source(d, title, out, short="khoi-thi-dua-3", cite="chinhphu-2023-07-18-khoi-thi-dua-3")
     seen: set[str] = set()
     node = _event(gen, d, "ky-ket-giao-uoc-thi-dua", block, "Lễ ký kết giao ước thi đua năm 2023",
                   "phong trào thi đua yêu nước", src, out)

@@ -28,6 +28,10 @@ from graph.iri import slug
 SCALES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000, "10m": 10_000_000}
 START, END = Date(2015, 1, 1), Date(2025, 12, 31)
 PUBLISHER = "vpcp-cong-thong-tin-dien-tu-chinh-phu"
+#: Every generated source, and so its graph (``g:{slug}`` for ``src:{slug}``), is ``gen-chinhphu-{date}-{title}``:
+#: the curated sources of ``data/`` never start with it, so no generated graph lands in a curated one.  The anchor
+#: article cites the seed's own source (so docs/queries/05 answers on a generated store) in a graph of its own.
+GENERATED = "gen-"
 CLASSES = {"org": v.ORGANIZATION, "unit": v.ORG_UNIT, "block": v.EMULATION_BLOCK, "council": v.COUNCIL,
            "party": v.PARTY_ORG}
 #: How often a unit of each type organises an event (relative).
@@ -94,11 +98,13 @@ class Generator:
         self._slugs.add(out)
         return out
 
-    def source(self, d: Date, title: str, out: list[Triple], short: str | None = None) -> tuple[str, str]:
-        """A news article for ``title`` on ``d``: returns (source IRI, graph IRI) and writes its description."""
+    def source(self, d: Date, title: str, out: list[Triple], short: str | None = None,
+               cite: str | None = None) -> tuple[str, str]:
+        """A news article for ``title`` on ``d``: returns (source IRI, graph IRI) and writes its description
+        (``cite``: the slug of a curated source the article stands for; its graph is still a generated one)."""
         short = short or "-".join(slug(title).split("-")[:8])
-        s = self.unique(f"chinhphu-{d.isoformat()}-{short}")
-        src, g = ent("source", s), graph_of(s)
+        s = self.unique(f"{GENERATED}chinhphu-{d.isoformat()}-{short}")
+        src, g = ent("source", cite or s), graph_of(s)
         self.articles += 1
         out += [(g, v.A, v.ENTITY), (g, v.WAS_DERIVED_FROM, src), (src, v.A, v.NEWS_ARTICLE),
                 (src, v.LABEL, vi(title)), (src, v.TITLE, vi(title)), (src, v.PUBLISHER, ent("unit", PUBLISHER)),
@@ -229,4 +235,4 @@ def generate(path: str | Path, scale: str | int, seed: int = 7, fmt: str | None 
         return Generator(parse_scale(scale), seed).write(out, fmt)
 
 
-__all__ = ["SCALES", "Generator", "generate", "parse_scale"]
+__all__ = ["GENERATED", "SCALES", "Generator", "generate", "parse_scale"]
