@@ -60,6 +60,9 @@ SETTINGS: list[Setting] = [
     Setting("CLIENT_CONCURRENCY", 2, "Queries one client (address and User-Agent) may run at once; more get "
             "429 with Retry-After."),
     Setting("QUERY_WORKERS", 3, "Query worker processes (each opens the latest snapshot read-only)."),
+    Setting("INPROCESS_MAX_ROWS", 1000, "Bounded lookups (one pattern of one constant subject, no FILTER or path; "
+            "graph/bounded.py) whose pattern matches at most this many rows are answered in the server process, "
+            "the rest by the query workers (0: every query goes to the workers)."),
     Setting("WORKER_MEMORY_MB", 2048, "Address-space limit of each query worker process in MiB (0: none)."),
     Setting("THREADS", 16, "Request threads of the server process (govkg serve)."),
     Setting("CORS_ORIGIN", "*", "Access-Control-Allow-Origin for reads ('' turns CORS off)."),

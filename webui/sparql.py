@@ -12,10 +12,12 @@ The protocol reads as two tables of (method, content type) -> handler, in the ma
 | /update | POST | application/x-www-form-urlencoded | ``update=`` in the body (bearer token) |
 | /update | POST | application/sparql-update | the update is the body (bearer token) |
 
-Queries never run in this process: they go to the killable worker pool (:mod:`graph.store.workers`), which
-reads the latest checkpoint and serialises answers natively; on a remote engine (a store without checkpoints)
-they go to the engine directly, under the same limits (:mod:`graph.store.remote_answers`).  Updates go through
-:mod:`graph.changes`.
+A query goes to the killable worker pool (:mod:`graph.store.workers`), which reads the latest checkpoint and
+serialises answers natively, unless it is a bounded lookup (:mod:`graph.bounded`) whose pattern matches at most
+``INPROCESS_MAX_ROWS`` rows: that one is answered here, on the live store, by the same code
+(:mod:`graph.store.inprocess`).  On a remote engine (a store without checkpoints) queries go to the engine
+directly, under the same limits (:mod:`graph.store.remote_answers`).  ``X-Govkg-Answered-By`` says which:
+``server``, ``worker`` or ``remote``.  Updates go through :mod:`graph.changes`.
 """
 
 from __future__ import annotations
@@ -34,7 +36,9 @@ from markupsafe import escape
 from werkzeug.sansio.utils import get_current_url
 
 from graph import changes
+from graph.bounded import lookup
 from graph.sparql_guard import inspect_cached
+from graph.store.inprocess import answer_here
 from graph.store.remote_answers import run_direct
 from graph.store.snapshots import snapshots_for
 from graph.store.workers import QueryJob, QueryPool
@@ -211,16 +215,20 @@ def run_query(params: list[tuple[str, str]]) -> ResponseReturnValue:
     )
     timeout = min(float(setting("QUERY_TIMEOUT_S")), HARD_TIMEOUT_S)
     store = get_store()
+    found = None if info.has_dataset_clause else lookup(text)
     with SLOTS.slot(int(setting("CLIENT_CONCURRENCY"))):
-        if store.supports_backup:
-            answer = query_pool().run(job, timeout)
-        else:  # a remote engine: its own processes and time limit (graph.store.remote_answers)
-            answer = run_direct(store, job, timeout)
+        by = "server"  # a bounded lookup matching few rows is answered here (graph.store.inprocess)
+        answer = answer_here(store, job, found, int(setting("INPROCESS_MAX_ROWS"))) if found else None
+        if answer is None and store.supports_backup:
+            answer, by = query_pool().run(job, timeout), "worker"
+        elif answer is None:  # a remote engine: its own processes and time limit (graph.store.remote_answers)
+            answer, by = run_direct(store, job, timeout), "remote"
     out_media = media if answer.kind == "graph" else res_media
     resp = Response(answer.chunks, content_type=content_type(out_media), direct_passthrough=True)
     resp.headers["Content-Length"] = str(answer.size)
     resp.headers["Vary"] = "Accept"
     resp.headers["X-Result-Truncated"] = "true" if answer.truncated else "false"
+    resp.headers["X-Govkg-Answered-By"] = by
     if answer.truncated:
         resp.headers["X-Result-Limit"] = str(setting("MAX_ROWS"))
     return resp
