@@ -1,7 +1,10 @@
 """The structure as it stood on a date: organisation charts and post holders.
 
-Both functions ask the store one SPARQL query each over the union of all graphs and read the answer in its
-native SPARQL JSON form (no rdflib term per cell), then shape plain Python data for the viewer and the API.
+Both read the store's answers in their native SPARQL JSON form (no rdflib term per cell) and shape plain Python
+data for the viewer and the API.  The union default graph is a bag (a unit stated in a thousand graphs matches a
+thousand times), so no query joins two facts that may each be stated many times: the units, their dates and types,
+and their labels are each asked for on their own, and what a unit's names are is remembered per store
+generation (:mod:`graph.viewcache`).
 
 - :func:`org_chart` gives the tree of units under a unit (``org:unitOf`` for units, ``org:subOrganizationOf``
   for organisations) that were in existence on the date: ``schema:validFrom`` on or before it and
@@ -15,13 +18,14 @@ native SPARQL JSON form (no rdflib term per cell), then shape plain Python data 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from graph.namespaces import BASE
+from graph.lexical import bindings
+from graph.namespaces import BASE, PREFIXES
 from graph.store.base import Store
+from graph.viewcache import Derived
 
 RENAME = f"{BASE}/id/concept/change-type/rename"
 
@@ -83,44 +87,63 @@ def _iri(s: str) -> str:
 
 def _solutions(store: Store, sparql: str) -> list[dict[str, str]]:
     """Rows as {variable: lexical value}, read from the SPARQL JSON results of the store."""
-    doc = json.loads(store.query(sparql, union_default_graph=True).serialize("json"))
-    return [{k: v["value"] for k, v in b.items()} for b in doc["results"]["bindings"]]
+    return [{k: v["value"] for k, v in b.items()} for b in bindings(store, sparql)]
 
 
-def _valid(var: str, d: str) -> str:
-    return (f'OPTIONAL {{ ?{var} schema:validFrom ?{var}From }} OPTIONAL {{ ?{var} schema:validThrough ?{var}To }}\n'
-            f'  FILTER((!BOUND(?{var}From) || ?{var}From <= "{d}"^^xsd:date) && '
-            f'(!BOUND(?{var}To) || ?{var}To >= "{d}"^^xsd:date))')
+XSD_DATE = PREFIXES["xsd"] + "date"
+ATTRS = {PREFIXES["schema"] + "validFrom": "unitFrom", PREFIXES["schema"] + "validThrough": "unitTo",
+         PREFIXES["govkg"] + "unitType": "type"}
 
-
+#: The units under the root and their parents (each pair once, however many graphs state it).
 CHART_QUERY = """
-SELECT ?unit ?parent ?type ?unitFrom ?unitTo WHERE {{
-  {{ SELECT DISTINCT ?unit ?parent WHERE {{
-      ?unit (org:unitOf|org:subOrganizationOf)+ <{root}> .
-      ?unit org:unitOf|org:subOrganizationOf ?parent .
-  }} }}
-  {valid}
-  OPTIONAL {{ ?unit govkg:unitType ?type }}
+SELECT DISTINCT ?unit ?parent WHERE {{
+  ?unit (org:unitOf|org:subOrganizationOf)+ <{root}> .
+  ?unit org:unitOf|org:subOrganizationOf ?parent .
 }}
 """
 
-ROOT_QUERY = """
-SELECT ?type ?unitFrom ?unitTo WHERE {{
-  BIND(<{root}> AS ?unit)
-  OPTIONAL {{ ?unit govkg:unitType ?type }}
-  OPTIONAL {{ ?unit schema:validFrom ?unitFrom }} OPTIONAL {{ ?unit schema:validThrough ?unitTo }}
-}} LIMIT 1
-"""
+#: The dates and types of units, one row per distinct value (joined in Python: as OPTIONALs they multiplied).
+ATTRS_QUERY = "SELECT DISTINCT ?unit ?p ?o WHERE {{ {branches} }}"
 
-#: Every label of the units, with the date of the legal document whose graph states it (when one does).
+
+def _attrs(store: Store, units: list[str], d: str) -> dict[str, dict[str, str]]:
+    """``{unit: {"type", "unitFrom", "unitTo"}}`` of the units in existence on ``d``: ``validFrom`` on or
+    before it and ``validThrough`` on or after it, each when stated (as the SPARQL filter
+    ``!BOUND(?from) || ?from <= d`` did: a value that is not an ``xsd:date`` never compares)."""
+    froms: dict[str, list[tuple[str, bool]]] = {}
+    tos: dict[str, list[tuple[str, bool]]] = {}
+    types: dict[str, list[str]] = {}
+    v = "VALUES ?unit { " + " ".join(f"<{_iri(u)}>" for u in units) + " }"  # inside each branch: by index
+    q = ATTRS_QUERY.format(branches=" UNION ".join(f"{{ {v} ?unit <{p}> ?o BIND(<{p}> AS ?p) }}" for p in ATTRS))
+    for b in bindings(store, q):
+        u, what, o = b["unit"]["value"], ATTRS[b["p"]["value"]], b["o"]
+        is_date = o.get("datatype") == XSD_DATE
+        if what == "type":
+            types.setdefault(u, []).append(o["value"])
+        elif what == "unitFrom":
+            froms.setdefault(u, []).append((o["value"], is_date and o["value"] <= d))
+        else:
+            tos.setdefault(u, []).append((o["value"], is_date and o["value"] >= d))
+    out = {}
+    for u in units:
+        ok_from = sorted(v for v, ok in froms.get(u, []) if ok)
+        ok_to = sorted(v for v, ok in tos.get(u, []) if ok)
+        if (u in froms and not ok_from) or (u in tos and not ok_to):
+            continue
+        row = {"unitFrom": ok_from[0] if ok_from else None, "unitTo": ok_to[-1] if ok_to else None,
+               "type": min(types[u]) if u in types else None}
+        out[u] = {k: v for k, v in row.items() if v is not None}
+    return out
+
+
+#: Every label of the units, with the date of the latest legal document whose graph states it (when one does);
+#: per graph, so a label stated in k graphs is read 2k times (the first branch: labels outside named graphs), not k
+#: times k.
 LABELS_QUERY = """
-SELECT DISTINCT ?unit ?label ?docDate WHERE {{
-  VALUES ?unit {{ {units} }}
-  {{ ?unit rdfs:label ?label }}
-  OPTIONAL {{
-    GRAPH ?g {{ ?unit rdfs:label ?label . ?g prov:wasDerivedFrom ?doc }}
-    ?doc a eli:LegalResource ; eli:first_date_entry_in_force|eli:date_document ?docDate .
-  }}
+SELECT DISTINCT ?unit ?label ?date WHERE {{
+  {{ VALUES ?unit {{ {units} }} ?unit rdfs:label ?label }} UNION
+  {{ VALUES ?unit {{ {units} }} GRAPH ?g {{ ?unit rdfs:label ?label . ?g prov:wasDerivedFrom ?doc }}
+     ?doc a eli:LegalResource ; eli:first_date_entry_in_force|eli:date_document ?date }}
 }}
 """
 
@@ -140,9 +163,39 @@ class Names:
     en: str | None  # the English name today, when the name of the date is today's
 
 
-def _raw_rows(store: Store, sparql: str) -> list[dict[str, dict[str, str]]]:
-    doc = json.loads(store.query(sparql, union_default_graph=True).serialize("json"))
-    return list(doc["results"]["bindings"])
+#: What a unit's names are decided from: ``(best label per language as (doc date or "", label), renames)``.
+Known = tuple[dict[str, tuple[str, str]], list[tuple[str, str | None, str | None]]]
+
+
+def _known_memo(store: Store) -> dict[str, Known]:
+    return {}
+
+
+_KNOWN: Derived[dict[str, Known]] = Derived(_known_memo)
+
+
+def _known(store: Store, units: list[str]) -> dict[str, Known]:
+    """What decides the names of ``units`` (two queries for those not read since the store last changed)."""
+    memo = _KNOWN.get(store)
+    todo = [u for u in units if u not in memo]
+    if todo:
+        values = " ".join(f"<{_iri(u)}>" for u in todo)
+        found: dict[str, Known] = {u: ({}, []) for u in todo}
+        for b in bindings(store, LABELS_QUERY.format(units=values)):
+            lab = b["label"]
+            lang = lab.get("xml:lang", "").lower()
+            if lang not in ("vi", "en"):
+                continue
+            best = found[b["unit"]["value"]][0]
+            cand, cur = (b.get("date", {}).get("value", ""), lab["value"]), best.get(lang)
+            if cur is None or cand[0] > cur[0] or (cand[0] == cur[0] and cand[1] < cur[1]):
+                best[lang] = cand
+        for r in _solutions(store, RENAMES_QUERY.format(units=values, rename=RENAME)):
+            found[r["unit"]][1].append((r["date"], r.get("former"), r.get("new")))
+        if len(memo) > 100_000:
+            memo.clear()
+        memo.update(found)
+    return {u: memo[u] for u in units}
 
 
 def names_on(store: Store, units: list[str], on: date | str) -> dict[str, Names]:
@@ -155,29 +208,17 @@ def names_on(store: Store, units: list[str], on: date | str) -> dict[str, Names]
     d = _iso(on)
     if not units:
         return {}
-    values = " ".join(f"<{_iri(u)}>" for u in units)
-    best: dict[tuple[str, str], tuple[str, str]] = {}  # (unit, lang) -> (doc date or "", label)
-    for b in _raw_rows(store, LABELS_QUERY.format(units=values)):
-        lab = b["label"]
-        lang = lab.get("xml:lang", "").lower()
-        if lang not in ("vi", "en"):
-            continue
-        key, cand = (b["unit"]["value"], lang), (b.get("docDate", {}).get("value", ""), lab["value"])
-        cur = best.get(key)
-        if cur is None or cand[0] > cur[0] or (cand[0] == cur[0] and cand[1] < cur[1]):
-            best[key] = cand
-    renames: dict[str, list[tuple[str, str | None, str | None]]] = {}
-    for r in _solutions(store, RENAMES_QUERY.format(units=values, rename=RENAME)):
-        renames.setdefault(r["unit"], []).append((r["date"], r.get("former"), r.get("new")))
+    known = _known(store, units)
     out = {}
     for u in units:
-        rs = sorted(renames.get(u, []))
-        today = next((n for _, _, n in reversed(rs) if n), None) or (best.get((u, "vi")) or ("", ""))[1] or \
+        best, renames = known[u]
+        rs = sorted(renames)
+        today = next((n for _, _, n in reversed(rs) if n), None) or (best.get("vi") or ("", ""))[1] or \
             u.rsplit("/", 1)[-1]
         later = [f for dt, f, _ in rs if dt > d and f]
         earlier = [n for dt, _, n in rs if dt <= d and n]
         name = later[0] if later else (earlier[-1] if earlier else today)
-        en = (best.get((u, "en")) or ("", None))[1] if name == today else None
+        en = (best.get("en") or ("", None))[1] if name == today else None
         out[u] = Names(on=name, today=today, en=en)
     return out
 
@@ -193,19 +234,19 @@ def _chart_unit(iri: str, row: dict[str, str], names: Names) -> ChartUnit:
 def org_chart(store: Store, unit_iri: str, on: date | str) -> ChartUnit | None:
     """The tree of units under ``unit_iri`` that existed on ``on``; ``None`` when the unit itself did not."""
     d, root = _iso(on), _iri(unit_iri)
-    head = _solutions(store, ROOT_QUERY.format(root=root))
-    row = head[0] if head else {}
-    if (row.get("unitFrom") and row["unitFrom"] > d) or (row.get("unitTo") and row["unitTo"] < d):
+    pairs = _solutions(store, CHART_QUERY.format(root=root))
+    attrs = _attrs(store, sorted({root} | {r["unit"] for r in pairs}), d)
+    if root not in attrs:
         return None
-    rows = _solutions(store, CHART_QUERY.format(root=root, valid=_valid("unit", d)))
+    rows = [r for r in pairs if r["unit"] in attrs]
     names = names_on(store, sorted({root} | {r["unit"] for r in rows}), d)
-    top = _chart_unit(root, row, names[root])
+    top = _chart_unit(root, attrs[root], names[root])
     nodes: dict[str, ChartUnit] = {}
     parents: dict[str, set[str]] = {}
     for r in rows:
         u = r["unit"]
         if u not in nodes:
-            nodes[u] = _chart_unit(u, r, names[u])
+            nodes[u] = _chart_unit(u, attrs[u], names[u])
         parents.setdefault(u, set()).add(r["parent"])
     # Attach each unit under each of its parents that is itself in the tree (reachable from the root).
     nodes[root] = top
@@ -234,8 +275,8 @@ def _sort(u: ChartUnit) -> None:
 
 
 HOLDERS_QUERY = """
-SELECT DISTINCT ?m ?person ?personLabel ?role ?roleLabel ?post ?mFrom ?mTo ?attested ?concurrent WHERE {{
-  ?m a org:Membership ; org:organization <{unit}> ; org:member ?person ; org:role ?role .
+SELECT DISTINCT ?m ?person ?role ?post ?mFrom ?mTo ?attested ?concurrent WHERE {{
+  ?m org:organization <{unit}> ; a org:Membership ; org:member ?person ; org:role ?role .
   FILTER NOT EXISTS {{ ?m govkg:former true }}
   OPTIONAL {{ ?m govkg:post ?post }}
   OPTIONAL {{ ?m schema:validFrom ?mFrom }} OPTIONAL {{ ?m schema:validThrough ?mTo }}
@@ -245,24 +286,56 @@ SELECT DISTINCT ?m ?person ?personLabel ?role ?roleLabel ?post ?mFrom ?mTo ?atte
     ((BOUND(?mFrom) || BOUND(?mTo))
       && (!BOUND(?mFrom) || ?mFrom <= "{date}"^^xsd:date) && (!BOUND(?mTo) || ?mTo >= "{date}"^^xsd:date))
     || (!BOUND(?mFrom) && !BOUND(?mTo) && BOUND(?attested) && ?attested = "{date}"^^xsd:date))
-  OPTIONAL {{ ?person rdfs:label ?personLabel FILTER(langMatches(lang(?personLabel), "vi")) }}
-  OPTIONAL {{ ?role skos:prefLabel ?roleLabel FILTER(langMatches(lang(?roleLabel), "vi")) }}
 }}
 """
+
+#: The Vietnamese label of persons (``rdfs:label``) and roles (``skos:prefLabel``): asked apart from the
+#: memberships, whose rows they multiplied (a role is labelled in every graph that names it).
+HOLDER_LABELS_QUERY = """
+SELECT DISTINCT ?s ?l WHERE {{
+  {{ VALUES ?s {{ {persons} }} ?s rdfs:label ?l FILTER(langMatches(lang(?l), "vi")) }} UNION
+  {{ VALUES ?s {{ {roles} }} ?s skos:prefLabel ?l FILTER(langMatches(lang(?l), "vi")) }}
+}}
+"""
+
+
+def _vi_memo(store: Store) -> dict[str, str | None]:
+    return {}
+
+
+_VI: Derived[dict[str, str | None]] = Derived(_vi_memo)
+
+
+def _vi_labels(store: Store, persons: set[str], roles: set[str]) -> dict[str, str | None]:
+    """The smallest Vietnamese label of each person and role (``None``: none), remembered per store generation."""
+    memo = _VI.get(store)
+    todo_p, todo_r = sorted(persons - memo.keys()), sorted(roles - memo.keys())
+    if todo_p or todo_r:
+        found: dict[str, str | None] = dict.fromkeys([*todo_p, *todo_r])
+        q = HOLDER_LABELS_QUERY.format(persons=" ".join(f"<{_iri(i)}>" for i in todo_p),
+                                       roles=" ".join(f"<{_iri(i)}>" for i in todo_r))
+        for r in _solutions(store, q):
+            cur = found.get(r["s"])
+            found[r["s"]] = r["l"] if cur is None else min(cur, r["l"])
+        if len(memo) > 100_000:
+            memo.clear()
+        memo.update(found)
+    return {i: memo[i] for i in persons | roles}
 
 
 def post_holders(store: Store, unit_iri: str, on: date | str) -> list[Holder]:
     """Who held which post in ``unit_iri`` on ``on`` (former holders and other dates excluded)."""
     d, unit = _iso(on), _iri(unit_iri)
-    seen: dict[str, Holder] = {}
-    for r in _solutions(store, HOLDERS_QUERY.format(unit=unit, date=d)):
-        m = r["m"]
-        if m in seen:
-            continue
-        seen[m] = Holder(
-            membership=m, person=r["person"], person_label=r.get("personLabel") or r["person"].rsplit("/", 1)[-1],
-            role=r["role"], role_label=r.get("roleLabel"), post=r.get("post"), valid_from=r.get("mFrom"),
+    rows: dict[str, dict[str, str]] = {}
+    for r in sorted(_solutions(store, HOLDERS_QUERY.format(unit=unit, date=d)), key=lambda r: sorted(r.items())):
+        rows.setdefault(r["m"], r)  # the first of a membership's rows, always the same
+    names = _vi_labels(store, {r["person"] for r in rows.values()}, {r["role"] for r in rows.values()})
+    seen = [
+        Holder(
+            membership=m, person=r["person"], person_label=names[r["person"]] or r["person"].rsplit("/", 1)[-1],
+            role=r["role"], role_label=names[r["role"]], post=r.get("post"), valid_from=r.get("mFrom"),
             valid_through=r.get("mTo"), attested_on=r.get("attested"),
             concurrent=r.get("concurrent") in ("true", "1"),
-        )
-    return sorted(seen.values(), key=lambda h: (h.role, h.person_label.casefold(), h.membership))
+        ) for m, r in rows.items()
+    ]
+    return sorted(seen, key=lambda h: (h.role, h.person_label.casefold(), h.membership))
