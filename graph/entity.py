@@ -28,7 +28,6 @@ _SEGMENT = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?"
 PATH_TAIL = re.compile(rf"^{_SEGMENT}(?:/{_SEGMENT})?$")
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 EVIDENCE = "https://w3id.org/govkg/ontology#evidence"
-SOURCE = "http://purl.org/dc/terms/source"
 ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 TITLE = "http://purl.org/dc/terms/title"
@@ -117,7 +116,7 @@ def _group(rows: list[dict[str, Any]], extras: dict[str, dict[str, Any]]) -> lis
         k = tuple(text_of(r.get(x)) for x in ("v", "role", "from", "to", "at"))
         node = str(r["node"]) if isinstance(r.get("node"), URIRef) else ""
         f = facts.setdefault(k, {"_v": r["v"], "_role": r.get("role"), "graphs": set(), "srcs": set(), "ev": [],
-                                 "ng": 0, "nsrc": 0, "node": node})
+                                 "ng": 0, "unlisted": 0, "node": node})
         for x, var in (("from", "from"), ("to", "to"), ("at", "at"), ("date", "day")):
             if r.get(var) is not None:
                 f[x] = text_of(r[var])[:10]
@@ -125,10 +124,10 @@ def _group(rows: list[dict[str, Any]], extras: dict[str, dict[str, Any]]) -> lis
             f["former"] = True
         f["graphs"] |= r["graphs"]
         f["ng"] += r["ng"]
+        f["unlisted"] += max(r["ng"] - len(r["graphs"]), 0)
         extra = extras.get(node)
         if extra is not None:
             f["srcs"] |= extra["srcs"]
-            f["nsrc"] = max(f["nsrc"], extra["n"])
             f["ev"] += [e for e in extra["ev"] if e not in f["ev"]]
     return list(facts.values())
 
@@ -142,7 +141,8 @@ def _finish(facts: list[dict[str, Any]], names: dict[str, str], srcinfo: dict[st
             if s is not None:
                 seen.setdefault(s["iri"], s)
         shown = sorted(seen.values(), key=lambda s: (s["date"], s["iri"]), reverse=True)[:FACT_SOURCES]
-        total = max(f["ng"], f["nsrc"], len(seen))
+        # every graph listed: the distinct sources; else the number of graphs that state the fact
+        total = max(f["ng"], len(seen)) if f["unlisted"] else len(seen)
         role = f["_role"]
         out.append({
             "value": _value(f["_v"], names),
@@ -184,9 +184,9 @@ def _header(store: Store, this: str, page: int = 0) -> dict[str, Any]:
     me, size = iri_ref(this), PAGE
     q = (f"SELECT ?p ?o WHERE {{ {{ SELECT DISTINCT ?p ?o WHERE {{ {me} ?p ?o "
          f"{values('p', (expand(p) for p in _HEAD))} }} }} UNION "
-         f"{{ SELECT DISTINCT (govkg:evidence AS ?p) ?o WHERE {{ {me} govkg:evidence ?o }} LIMIT {size} }} UNION "
-         f"{{ SELECT (dct:source AS ?p) ?o WHERE {{ {{ SELECT DISTINCT ?o WHERE {{ {me} dct:source ?o }} }} }} "
-         f"LIMIT {size} OFFSET {size * max(page, 0)} }} }}")
+         f"{{ SELECT DISTINCT (govkg:evidence AS ?p) ?o WHERE {{ {me} govkg:evidence ?o }} LIMIT {size} }} }}")
+    # the sources' page by itself: a LIMIT inside a UNION is not honoured everywhere (Virtuoso)
+    page_q = f"SELECT DISTINCT ?o WHERE {{ {me} dct:source ?o }} LIMIT {size} OFFSET {size * max(page, 0)}"
     h: dict[str, Any] = {"types": set(), "labels": {}, "alt": [], "evidence": [], "srcs": [], "stated": []}
     for r in store.query(q, union_default_graph=True).rows():
         p, o = str(r["p"]), r["o"]
@@ -198,13 +198,13 @@ def _header(store: Store, this: str, page: int = 0) -> dict[str, Any]:
         elif p == EVIDENCE:
             if text_of(o) not in h["evidence"]:
                 h["evidence"].append(text_of(o))
-        elif p == SOURCE:
-            if isinstance(o, URIRef):
-                h["srcs"].append(str(o))
         elif isinstance(o, Literal):
             h["stated"].append((p, o))
             if p not in (TITLE, ID_LOCAL):
                 h["labels"].setdefault(o.language or "", text_of(o))
+    h["evidence"] = h["evidence"][:size]
+    found = store.query(page_q, union_default_graph=True).rows()
+    h["srcs"] = [str(r["o"]) for r in found if isinstance(r["o"], URIRef)]
     n = len(h["srcs"])
     h["src_total"] = n if n < size and page <= 0 else int(str(store.query(
         f"SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE {{ {me} dct:source ?o }}", union_default_graph=True).rows()[0]["n"]))
@@ -257,8 +257,7 @@ def entity_view(store: Store, iri: str, lang: str = "vi", section: str = "", pag
     nodes = {str(r["node"]) for _, rows in raw for r in rows if isinstance(r.get("node"), URIRef)} - {iri}
     extras = entity_facts.node_extras(store, nodes)
     few = head["src_total"] <= FACT_SOURCES  # a hub's own sources are on its header, not on each of its facts
-    extras[iri] = {"ev": head["evidence"], "srcs": set(head["srcs"]) if few else set(),
-                   "n": head["src_total"] if few else 0}
+    extras[iri] = {"ev": head["evidence"], "srcs": set(head["srcs"]) if few else set()}
     grouped = [(key, _group(rows, extras)) for key, rows in raw]
     iris = {iri, *head["types"]}
     graphs: set[str] = set()

@@ -7,8 +7,8 @@ facts, 10,810 rows).  So the engine aggregates and only what the page shows come
   repeated rows first cost 110 ms against 5 ms there), one row per fact and node with the number of graphs that
   state it and one of them (``COUNT(DISTINCT ?g)``, ``SAMPLE(?g)``); the graphs themselves only for facts stated
   in a few (:data:`FACT_SOURCES`);
-- the sources and evidence of the facts' nodes (a membership, an event, or the entity itself) likewise: counted,
-  one sampled, all of them only when they are few (:func:`node_extras`).
+- the sources of the facts' nodes (a membership, an event, or the entity itself): the first few of each
+  (:func:`node_extras`), and their evidence.
 
 A fact then shows at most :data:`FACT_SOURCES` sources and how many it has; all of them are on the page of its
 node (``?section=sources``, the header's paged list).
@@ -85,28 +85,22 @@ def _nameable(t: Node | None) -> bool:
 
 
 def node_extras(store: Store, nodes: set[str]) -> dict[str, dict[str, Any]]:
-    """For each node: its evidence (distinct), its number of sources and up to :data:`FACT_SOURCES` of them."""
-    out: dict[str, dict[str, Any]] = {n: {"ev": [], "srcs": set(), "n": 0} for n in nodes}
+    """For each node: its evidence (distinct) and up to :data:`FACT_SOURCES` of its sources, in one query: a
+    branch per node that stops at its first few sources (a unit's own sources are every article naming it)."""
+    out: dict[str, dict[str, Any]] = {n: {"ev": [], "srcs": set()} for n in nodes}
     if not nodes:
         return out
-    vals = values("node", sorted(nodes))
-    q = (f"SELECT ?node ?n ?s1 ?ev WHERE {{ {{ SELECT ?node (COUNT(DISTINCT ?s) AS ?n) (SAMPLE(?s) AS ?s1) "
-         f"WHERE {{ {vals} ?node dct:source ?s }} GROUP BY ?node }} UNION "
-         f"{{ SELECT DISTINCT ?node ?ev WHERE {{ {vals} ?node govkg:evidence ?ev }} }} }}")
+    branches = " UNION ".join(
+        f"{{ SELECT DISTINCT ({iri_ref(n)} AS ?node) ?s WHERE {{ {iri_ref(n)} dct:source ?s }} LIMIT {FACT_SOURCES} }}"
+        for n in sorted(nodes))
+    q = (f"SELECT ?node ?s ?ev WHERE {{ {branches} UNION "
+         f"{{ SELECT DISTINCT ?node ?ev WHERE {{ {values('node', sorted(nodes))} ?node govkg:evidence ?ev }} }} }}")
     for r in store.query(q, union_default_graph=True).rows():
         d = out[str(r["node"])]
         if "ev" in r:
             d["ev"].append(text_of(r["ev"]))
-        elif "n" in r:
-            d["n"] = int(str(r["n"]))
-            if isinstance(r.get("s1"), URIRef):
-                d["srcs"].add(str(r["s1"]))
-    few = sorted(n for n, d in out.items() if 1 < d["n"] <= FACT_SOURCES)
-    if few:
-        q = f"SELECT DISTINCT ?node ?s WHERE {{ {values('node', few)} ?node dct:source ?s }}"
-        for r in store.query(q, union_default_graph=True).rows():
-            if isinstance(r["s"], URIRef):
-                out[str(r["node"])]["srcs"].add(str(r["s"]))
+        elif isinstance(r.get("s"), URIRef):
+            d["srcs"].add(str(r["s"]))
     for d in out.values():
         d["ev"] = sorted(set(d["ev"]))
     return out
@@ -127,4 +121,4 @@ def incoming(store: Store, this: str, sample: int) -> list[tuple[str, int, list[
         f"LIMIT {sample} }}" for p, _ in counts)
     for r in store.query(f"SELECT ?p ?s WHERE {{ {branches} }}", union_default_graph=True).rows():
         subs.setdefault(str(r["p"]), []).append(str(r["s"]))
-    return [(p, n, sorted(subs.get(p, []))) for p, n in counts]
+    return [(p, n, sorted(subs.get(p, []))[:sample]) for p, n in counts]
