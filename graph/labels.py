@@ -83,9 +83,20 @@ def labels(store: Store, iris: Iterable[str], lang: str = "vi",
     """A label for each IRI (falling back to its last path segment), in ``lang`` where one exists.
 
     ``known`` gives the (predicate, value) statements of some of the IRIs already read (an entity page reads its
-    own in its header): those are not asked again."""
-    wanted = sorted({i for i in iris if i})
+    own in its header): those are not asked again.  Labels are remembered per store generation (a hub is
+    labelled in every graph that names it: thousands of statements to read for one label)."""
+    from datetime import date
+
+    today = date.today().isoformat()
+    cache = _LABELS.get(store)
     out: dict[str, str] = {}
+    wanted = []
+    for i in sorted({i for i in iris if i}):
+        hit = cache.get((i, lang, today))
+        if hit is None:
+            wanted.append(i)
+        else:
+            out[i] = hit
     if not wanted:
         return out
     ranks = {p: n for n, p in enumerate(LABEL_ORDER)}
@@ -107,10 +118,18 @@ def labels(store: Store, iris: Iterable[str], lang: str = "vi",
         for row in store.query(q).rows():
             s, p, lit = str(row["s"]), str(row["p"]), row["l"]
             cands.setdefault(s, []).append((ranks.get(p, 9), _lang(lit), nfc(str(lit))))
-    for i in wanted:
-        out[i] = pick(cands.get(i, []), lang) or local_name(i)
-    out.update(current_names(store, renamed_units(cands), lang))
-    return out
+    fresh = {i: pick(cands.get(i, []), lang) or local_name(i) for i in wanted}
+    fresh.update(current_names(store, renamed_units(cands), lang))
+    if len(cache) + len(fresh) > LABEL_CACHE:
+        cache.clear()
+    cache.update({(i, lang, today): name for i, name in fresh.items()})
+    return out | fresh
+
+
+#: Labels remembered per store generation, at most this many (then forgotten all at once).
+LABEL_CACHE = 200_000
+#: (IRI, language, day) -> its label, per store generation (:mod:`graph.viewcache`).
+_LABELS: Derived[dict[tuple[str, str, str], str]] = Derived(lambda _store: {})
 
 
 def _lang(lit: Node) -> str:
