@@ -10,17 +10,18 @@ A path is told in the words of the chosen language with the graph's own labels, 
 
 from __future__ import annotations
 
-from itertools import islice, pairwise
+from itertools import pairwise
 from typing import Any
 
 import networkx as nx
 
-from graph.labels import iri_ref, kind_of, labels, linkable
+from graph.labels import iri_ref, kind_of, linkable
+from graph.lexical import labels
 from graph.namespaces import ID, PREFIXES
+from graph.paths import NODE_KINDS, Rel, facts, shortest_paths
 from graph.store.base import Store
 from graph.viewcache import Derived
 
-NODE_KINDS = ("unit", "person", "document", "event", "programme", "change")
 _KINDS_FILTER = " || ".join(f'STRSTARTS(STR(?{{v}}), "{ID}{k}/")' for k in NODE_KINDS)
 
 # predicate (as qname) -> (forward en, inverse en, forward vi, inverse vi)
@@ -104,7 +105,7 @@ def entity_graph(store: Store) -> nx.Graph:
     return _GRAPH.get(store)
 
 
-def _phrase(rel: tuple[str, str, str, str], forward: bool, lang: str, names: dict[str, str]) -> str:
+def _phrase(rel: Rel, forward: bool, lang: str, names: dict[str, str]) -> str:
     _, _, how, what = rel
     en = lang == "en"
     if how == "role":
@@ -124,25 +125,28 @@ def _phrase(rel: tuple[str, str, str, str], forward: bool, lang: str, names: dic
     return label if forward else (f"(inverse of) {label}" if en else f"(ngược) {label}")
 
 
-def _best(rels: list[tuple[str, str, str, str]]) -> tuple[str, str, str, str]:
+def _best(rels: list[Rel]) -> Rel:
     """The fact that tells most: a role before a bare participation."""
     return max(rels, key=lambda r: (r[2] == "role", bool(r[3])))
 
 
-def _path_iris(g: nx.Graph, path: list[str]) -> list[str]:
+def _path_iris(rels: dict[tuple[str, str], list[Rel]], path: list[str]) -> list[str]:
     """The IRIs a path's explanation names: its nodes and the roles or predicates of its steps."""
-    rels = [_best(g[a][b]["rels"]) for a, b in pairwise(path)]
-    return [*path, *{r[3] for r in rels if r[3]}]
+    best = [_best(rels[(a, b)]) for a, b in pairwise(path)]
+    return [*path, *{r[3] for r in best if r[3]}]
 
 
-def explain(store: Store, path: list[str], lang: str = "vi", names: dict[str, str] | None = None) -> dict[str, Any]:
-    """A path of IRIs told as steps and as one sentence (``names``: labels already read, else read here)."""
-    g = entity_graph(store)
+def explain(store: Store, path: list[str], lang: str = "vi", names: dict[str, str] | None = None,
+            rels: dict[tuple[str, str], list[Rel]] | None = None) -> dict[str, Any]:
+    """A path of IRIs told as steps and as one sentence (``names``: labels already read, else read here;
+    ``rels``: the facts behind its steps, :func:`graph.paths.facts`, else read here)."""
+    if rels is None:
+        rels = facts(store, [path])
     if names is None:
-        names = labels(store, _path_iris(g, path), lang)
+        names = labels(store, _path_iris(rels, path), lang)
     steps, words = [], [names[path[0]]]
     for a, b in pairwise(path):
-        rel = _best(g[a][b]["rels"])
+        rel = _best(rels[(a, b)])
         phrase = _phrase(rel, rel[0] == a, lang, names)
         steps.append({"from": a, "to": b, "phrase": phrase})
         words.append(f"{phrase} {names[b]}")
@@ -151,15 +155,18 @@ def explain(store: Store, path: list[str], lang: str = "vi", names: dict[str, st
 
 
 def connect(store: Store, a: str, b: str, lang: str = "vi", max_paths: int = 5) -> dict[str, Any]:
-    """The shortest paths between ``a`` and ``b`` (at most ``max_paths``), explained, and drawn as a graph."""
+    """The shortest paths between ``a`` and ``b`` (at most ``max_paths``), explained, and drawn as a graph;
+    searched in the store from both ends (:mod:`graph.paths`), ``bounded`` when the search gave up."""
     iri_ref(a), iri_ref(b)
-    g = entity_graph(store)
-    out: dict[str, Any] = {"from": a, "to": b, "paths": [], "graph": {"nodes": [], "edges": []}}
-    if a not in g or b not in g or not nx.has_path(g, a, b):
+    paths, bounded = shortest_paths(store, a, b, max_paths)
+    out: dict[str, Any] = {"from": a, "to": b, "paths": [], "bounded": bounded, "graph": {"nodes": [], "edges": []}}
+    paths = [p for p in paths if len(p) > 1]
+    if not paths:
         return out
-    paths = list(islice(nx.all_shortest_paths(g, a, b), max_paths))
-    names = labels(store, {i for p in paths for i in _path_iris(g, p)}, lang)  # one query for every path
-    out["paths"] = [explain(store, p, lang, names) for p in paths]
+    rels = facts(store, paths)
+    paths = [p for p in paths if all((x, y) in rels for x, y in pairwise(p))]
+    names = labels(store, {i for p in paths for i in _path_iris(rels, p)}, lang)  # one query for every path
+    out["paths"] = [explain(store, p, lang, names, rels) for p in paths]
     nodes: dict[str, dict[str, Any]] = {}
     edges: dict[tuple[str, str], dict[str, Any]] = {}
     for p in out["paths"]:

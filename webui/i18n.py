@@ -122,6 +122,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "rel.to": {"vi": "Đến", "en": "To"},
     "rel.find": {"vi": "Tìm đường nối", "en": "Find paths"},
     "rel.none": {"vi": "Không tìm thấy đường nối.", "en": "No connection found."},
+    "rel.bounded": {"vi": "Không tìm thấy đường nối ngắn (tối đa 12 bước).",
+                    "en": "No short connection found (at most 12 steps)."},
     "rel.paths": {"vi": "Đường nối ngắn nhất", "en": "Shortest paths"},
     "rel.rank": {"vi": "Kết nối nhiều nhất", "en": "Most connected"},
     "rel.degree": {"vi": "số liên kết", "en": "connections"},

@@ -1,0 +1,132 @@
+"""Shortest paths between two entities, searched in the store from both ends (no graph of the whole store).
+
+The edges are those of :func:`graph.analysis.build_graph`: a direct triple between two entities, a membership
+(a person holding a role in a unit), an agent's part in an event.  Each step asks the store for the neighbours of
+the smaller of the two frontiers (one query), until the frontiers meet; every shortest path is then a path to a
+meeting node from each end.  The search is bounded: at most :data:`MAX_DEPTH` steps and :data:`MAX_FRONTIER`
+nodes on a frontier; past either it stops and says so (``bounded``), finding nothing rather than reading the
+store whole.  Then one query reads the facts behind the steps of the paths found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from itertools import islice, pairwise
+
+from graph.labels import kind_of, values
+from graph.lexical import solutions
+from graph.namespaces import PREFIXES
+from graph.store.base import Store
+
+NODE_KINDS = ("unit", "person", "document", "event", "programme", "change")
+MAX_DEPTH = 12
+MAX_FRONTIER = 5000
+ASSOCIATED = PREFIXES["prov"] + "wasAssociatedWith"
+MEMBER_OF = PREFIXES["org"] + "memberOf"
+
+Rel = tuple[str, str, str, str]  # (source, target, how: pred|role|assoc, what: predicate or role IRI)
+
+
+def _entity(iri: str) -> bool:
+    return kind_of(iri) in NODE_KINDS
+
+
+def neighbours(store: Store, nodes: Iterable[str]) -> dict[str, set[str]]:
+    """The entities one step from each of ``nodes`` (the VALUES inside each branch: looked up by index)."""
+    v = values("n", nodes)
+    q = ("SELECT DISTINCT ?n ?m WHERE { "
+         f"{{ {v} ?n ?p ?m FILTER(isIRI(?m)) }} UNION {{ {v} ?m ?p ?n }} UNION "
+         f"{{ {v} ?x org:member ?n ; org:organization ?m }} UNION {{ {v} ?x org:organization ?n ; org:member ?m }} "
+         f"UNION {{ {v} ?n prov:qualifiedAssociation ?x . ?x prov:agent ?m }} UNION "
+         f"{{ {v} ?x prov:agent ?n . ?m prov:qualifiedAssociation ?x }} }}")
+    out: dict[str, set[str]] = {}
+    for r in solutions(store, q):
+        n, m = r["n"], r["m"]
+        if n != m and _entity(m):
+            out.setdefault(n, set()).add(m)
+    return out
+
+
+class _Side:
+    """One end of the search: distance and the predecessors on shortest paths of every node seen."""
+
+    def __init__(self, start: str) -> None:
+        self.dist = {start: 0}
+        self.pred: dict[str, list[str]] = {start: []}
+        self.frontier = [start]
+        self.depth = 0
+
+    def expand(self, store: Store) -> None:
+        found = neighbours(store, self.frontier)
+        nxt: list[str] = []
+        for u in self.frontier:
+            for v in sorted(found.get(u, ())):
+                if v not in self.dist:
+                    self.dist[v] = self.depth + 1
+                    self.pred[v] = [u]
+                    nxt.append(v)
+                elif self.dist[v] == self.depth + 1:
+                    self.pred[v].append(u)
+        self.frontier = nxt
+        self.depth += 1
+
+    def walks(self, node: str) -> Iterator[list[str]]:
+        """The shortest paths from this side's start to ``node``, start first."""
+        if not self.pred[node]:
+            yield [node]
+            return
+        for p in self.pred[node]:
+            for w in self.walks(p):
+                yield [*w, node]
+
+
+def shortest_paths(store: Store, a: str, b: str, max_paths: int = 5) -> tuple[list[list[str]], bool]:
+    """Up to ``max_paths`` shortest paths from ``a`` to ``b`` (in a stable order), and whether the search was
+    cut by its bounds before finding one."""
+    if a == b:
+        return [[a]], False
+    sa, sb = _Side(a), _Side(b)
+    while sa.frontier and sb.frontier:
+        if sa.depth + sb.depth >= MAX_DEPTH or len(sa.frontier) + len(sb.frontier) > 2 * MAX_FRONTIER:
+            return [], True
+        side, other = (sa, sb) if len(sa.frontier) <= len(sb.frontier) else (sb, sa)
+        side.expand(store)
+        meet = [n for n in side.frontier if n in other.dist]
+        if meet:
+            best = min(sa.dist[n] + sb.dist[n] for n in meet)
+            paths = []
+            for n in sorted(m for m in meet if sa.dist[m] + sb.dist[m] == best):
+                for left in islice(sa.walks(n), max_paths):
+                    for right in islice(sb.walks(n), max_paths):
+                        paths.append(left + right[::-1][1:])
+            return sorted(paths)[:max_paths], False
+    return [], False
+
+
+def facts(store: Store, paths: list[list[str]]) -> dict[tuple[str, str], list[Rel]]:
+    """The facts behind each step of ``paths``, under both orders of the step's two ends."""
+    steps = {tuple(sorted(s)) for p in paths for s in pairwise(p)}
+    if not steps:
+        return {}
+    pairs = "VALUES (?x ?y) { " + " ".join(f"(<{x}> <{y}>) (<{y}> <{x}>)" for x, y in steps) + " }"
+    q = ("SELECT DISTINCT ?x ?y ?what ?role ?kind WHERE { "
+         f'{{ {pairs} ?x ?what ?y BIND("pred" AS ?kind) }} UNION '
+         f'{{ {pairs} ?mm org:member ?x ; org:organization ?y OPTIONAL {{ ?mm org:role ?role }} '
+         f'BIND("member" AS ?kind) }} UNION {{ {pairs} ?y prov:qualifiedAssociation ?qa . ?qa prov:agent ?x '
+         'OPTIONAL { ?qa prov:hadRole ?role } BIND("assoc" AS ?kind) } }')
+    out: dict[tuple[str, str], list[Rel]] = {}
+    for r in sorted(solutions(store, q), key=lambda r: sorted(r.items())):
+        x, y, kind = r["x"], r["y"], r["kind"]
+        if kind == "pred" and r["what"] == ASSOCIATED:
+            rel: Rel = (y, x, "assoc", "")  # the agent first, as the qualified association below
+        elif kind == "pred":
+            rel = (x, y, "pred", r["what"])
+        elif kind == "member":
+            rel = (x, y, "role", r["role"]) if "role" in r else (x, y, "pred", MEMBER_OF)
+        else:
+            rel = (x, y, "assoc", r.get("role", ""))
+        for key in ((x, y), (y, x)):
+            rels = out.setdefault(key, [])
+            if rel not in rels:
+                rels.append(rel)
+    return out
