@@ -22,10 +22,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from graph.asof_holders import Holder, post_holders
+from graph.asof_holders import iri_checked as _iri
+from graph.asof_holders import iso_date as _iso
+from graph.asof_holders import solutions as _solutions
 from graph.lexical import bindings
 from graph.namespaces import BASE, PREFIXES
 from graph.store.base import Store
 from graph.viewcache import Derived
+
+__all__ = ["ChartUnit", "Holder", "Names", "names_on", "org_chart", "post_holders"]
 
 RENAME = f"{BASE}/id/concept/change-type/rename"
 
@@ -56,40 +62,6 @@ class ChartUnit:
         return out
 
 
-@dataclass(frozen=True)
-class Holder:
-    membership: str
-    person: str
-    person_label: str
-    role: str
-    role_label: str | None
-    post: str | None
-    valid_from: str | None
-    valid_through: str | None
-    attested_on: str | None
-    concurrent: bool
-
-    def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
-
-
-def _iso(d: date | str) -> str:
-    s = d.isoformat() if isinstance(d, date) else str(d)
-    date.fromisoformat(s)  # raises ValueError on anything that is not a calendar date
-    return s
-
-
-def _iri(s: str) -> str:
-    if not s or any(c in s for c in "<>\"{}|^`\\ \n"):
-        raise ValueError(f"not an IRI: {s!r}")
-    return s
-
-
-def _solutions(store: Store, sparql: str) -> list[dict[str, str]]:
-    """Rows as {variable: lexical value}, read from the SPARQL JSON results of the store."""
-    return [{k: v["value"] for k, v in b.items()} for b in bindings(store, sparql)]
-
-
 XSD_DATE = PREFIXES["xsd"] + "date"
 ATTRS = {PREFIXES["schema"] + "validFrom": "unitFrom", PREFIXES["schema"] + "validThrough": "unitTo",
          PREFIXES["govkg"] + "unitType": "type"}
@@ -106,6 +78,39 @@ SELECT DISTINCT ?unit ?parent WHERE {{
 ATTRS_QUERY = "SELECT DISTINCT ?unit ?p ?o WHERE {{ {branches} }}"
 
 
+def _memo(store: Store) -> dict[tuple[str, str], Any]:
+    return {}
+
+
+#: What the chart reads, per store generation: ("pairs", root) -> the units under it and their parents,
+#: ("attrs", unit) -> its dates and types (date-free: the day is applied in Python).
+_MEMO: Derived[dict[tuple[str, str], Any]] = Derived(_memo)
+
+
+def _remember(memo: dict[tuple[str, str], Any], found: dict[tuple[str, str], Any]) -> None:
+    if len(memo) + len(found) > 100_000:
+        memo.clear()
+    memo.update(found)
+
+
+def _attr(u: str, what: str, value: str, is_date: bool, d: str, froms: dict[str, list[tuple[str, bool]]],
+          tos: dict[str, list[tuple[str, bool]]], types: dict[str, list[str]]) -> None:
+    if what == "type":
+        types.setdefault(u, []).append(value)
+    elif what == "unitFrom":
+        froms.setdefault(u, []).append((value, is_date and value <= d))
+    else:
+        tos.setdefault(u, []).append((value, is_date and value >= d))
+
+
+def _pairs(store: Store, root: str) -> list[dict[str, str]]:
+    memo = _MEMO.get(store)
+    if ("pairs", root) not in memo:
+        _remember(memo, {("pairs", root): _solutions(store, CHART_QUERY.format(root=root))})
+    out: list[dict[str, str]] = memo[("pairs", root)]
+    return out
+
+
 def _attrs(store: Store, units: list[str], d: str) -> dict[str, dict[str, str]]:
     """``{unit: {"type", "unitFrom", "unitTo"}}`` of the units in existence on ``d``: ``validFrom`` on or
     before it and ``validThrough`` on or after it, each when stated (as the SPARQL filter
@@ -113,17 +118,19 @@ def _attrs(store: Store, units: list[str], d: str) -> dict[str, dict[str, str]]:
     froms: dict[str, list[tuple[str, bool]]] = {}
     tos: dict[str, list[tuple[str, bool]]] = {}
     types: dict[str, list[str]] = {}
-    v = "VALUES ?unit { " + " ".join(f"<{_iri(u)}>" for u in units) + " }"  # inside each branch: by index
-    q = ATTRS_QUERY.format(branches=" UNION ".join(f"{{ {v} ?unit <{p}> ?o BIND(<{p}> AS ?p) }}" for p in ATTRS))
-    for b in bindings(store, q):
-        u, what, o = b["unit"]["value"], ATTRS[b["p"]["value"]], b["o"]
-        is_date = o.get("datatype") == XSD_DATE
-        if what == "type":
-            types.setdefault(u, []).append(o["value"])
-        elif what == "unitFrom":
-            froms.setdefault(u, []).append((o["value"], is_date and o["value"] <= d))
-        else:
-            tos.setdefault(u, []).append((o["value"], is_date and o["value"] >= d))
+    memo = _MEMO.get(store)
+    todo = [u for u in units if ("attrs", u) not in memo]
+    if todo:
+        v = "VALUES ?unit { " + " ".join(f"<{_iri(u)}>" for u in todo) + " }"  # inside each branch: by index
+        q = ATTRS_QUERY.format(branches=" UNION ".join(f"{{ {v} ?unit <{p}> ?o BIND(<{p}> AS ?p) }}" for p in ATTRS))
+        got: dict[str, list[tuple[str, str, bool]]] = {u: [] for u in todo}
+        for b in bindings(store, q):
+            o = b["o"]
+            got[b["unit"]["value"]].append((ATTRS[b["p"]["value"]], o["value"], o.get("datatype") == XSD_DATE))
+        _remember(memo, {("attrs", u): vs for u, vs in got.items()})
+    for u in units:
+        for what, value, is_date in memo[("attrs", u)]:
+            _attr(u, what, value, is_date, d, froms, tos, types)
     out = {}
     for u in units:
         ok_from = sorted(v for v, ok in froms.get(u, []) if ok)
@@ -234,7 +241,7 @@ def _chart_unit(iri: str, row: dict[str, str], names: Names) -> ChartUnit:
 def org_chart(store: Store, unit_iri: str, on: date | str) -> ChartUnit | None:
     """The tree of units under ``unit_iri`` that existed on ``on``; ``None`` when the unit itself did not."""
     d, root = _iso(on), _iri(unit_iri)
-    pairs = _solutions(store, CHART_QUERY.format(root=root))
+    pairs = _pairs(store, root)
     attrs = _attrs(store, sorted({root} | {r["unit"] for r in pairs}), d)
     if root not in attrs:
         return None
@@ -272,70 +279,3 @@ def _sort(u: ChartUnit) -> None:
     u.children.sort(key=lambda c: (c.label.casefold(), c.iri))
     for c in u.children:
         _sort(c)
-
-
-HOLDERS_QUERY = """
-SELECT DISTINCT ?m ?person ?role ?post ?mFrom ?mTo ?attested ?concurrent WHERE {{
-  ?m org:organization <{unit}> ; a org:Membership ; org:member ?person ; org:role ?role .
-  FILTER NOT EXISTS {{ ?m govkg:former true }}
-  OPTIONAL {{ ?m govkg:post ?post }}
-  OPTIONAL {{ ?m schema:validFrom ?mFrom }} OPTIONAL {{ ?m schema:validThrough ?mTo }}
-  OPTIONAL {{ ?m govkg:attestedOn ?attested }}
-  OPTIONAL {{ ?m govkg:concurrent ?concurrent }}
-  FILTER(
-    ((BOUND(?mFrom) || BOUND(?mTo))
-      && (!BOUND(?mFrom) || ?mFrom <= "{date}"^^xsd:date) && (!BOUND(?mTo) || ?mTo >= "{date}"^^xsd:date))
-    || (!BOUND(?mFrom) && !BOUND(?mTo) && BOUND(?attested) && ?attested = "{date}"^^xsd:date))
-}}
-"""
-
-#: The Vietnamese label of persons (``rdfs:label``) and roles (``skos:prefLabel``): asked apart from the
-#: memberships, whose rows they multiplied (a role is labelled in every graph that names it).
-HOLDER_LABELS_QUERY = """
-SELECT DISTINCT ?s ?l WHERE {{
-  {{ VALUES ?s {{ {persons} }} ?s rdfs:label ?l FILTER(langMatches(lang(?l), "vi")) }} UNION
-  {{ VALUES ?s {{ {roles} }} ?s skos:prefLabel ?l FILTER(langMatches(lang(?l), "vi")) }}
-}}
-"""
-
-
-def _vi_memo(store: Store) -> dict[str, str | None]:
-    return {}
-
-
-_VI: Derived[dict[str, str | None]] = Derived(_vi_memo)
-
-
-def _vi_labels(store: Store, persons: set[str], roles: set[str]) -> dict[str, str | None]:
-    """The smallest Vietnamese label of each person and role (``None``: none), remembered per store generation."""
-    memo = _VI.get(store)
-    todo_p, todo_r = sorted(persons - memo.keys()), sorted(roles - memo.keys())
-    if todo_p or todo_r:
-        found: dict[str, str | None] = dict.fromkeys([*todo_p, *todo_r])
-        q = HOLDER_LABELS_QUERY.format(persons=" ".join(f"<{_iri(i)}>" for i in todo_p),
-                                       roles=" ".join(f"<{_iri(i)}>" for i in todo_r))
-        for r in _solutions(store, q):
-            cur = found.get(r["s"])
-            found[r["s"]] = r["l"] if cur is None else min(cur, r["l"])
-        if len(memo) > 100_000:
-            memo.clear()
-        memo.update(found)
-    return {i: memo[i] for i in persons | roles}
-
-
-def post_holders(store: Store, unit_iri: str, on: date | str) -> list[Holder]:
-    """Who held which post in ``unit_iri`` on ``on`` (former holders and other dates excluded)."""
-    d, unit = _iso(on), _iri(unit_iri)
-    rows: dict[str, dict[str, str]] = {}
-    for r in sorted(_solutions(store, HOLDERS_QUERY.format(unit=unit, date=d)), key=lambda r: sorted(r.items())):
-        rows.setdefault(r["m"], r)  # the first of a membership's rows, always the same
-    names = _vi_labels(store, {r["person"] for r in rows.values()}, {r["role"] for r in rows.values()})
-    seen = [
-        Holder(
-            membership=m, person=r["person"], person_label=names[r["person"]] or r["person"].rsplit("/", 1)[-1],
-            role=r["role"], role_label=names[r["role"]], post=r.get("post"), valid_from=r.get("mFrom"),
-            valid_through=r.get("mTo"), attested_on=r.get("attested"),
-            concurrent=r.get("concurrent") in ("true", "1"),
-        ) for m, r in rows.items()
-    ]
-    return sorted(seen, key=lambda h: (h.role, h.person_label.casefold(), h.membership))
