@@ -7,6 +7,11 @@ seconds takes a fingerprint (the number of quads and the total length of the lab
 store's derived values when it changed and only then tells the callers: a keystroke never waits for a scan.
 
 Writers that want their change seen at once may still call :func:`invalidate`.
+
+:meth:`Derived.get` builds on the caller's thread.  :meth:`Derived.get_within` (the search box) never waits longer
+than it is told: the build runs on a background thread (one at a time per value and store, again if a write came
+during it) and the caller gets the value before the change, or ``None`` when there is none yet; :meth:`Derived.state`
+says which.
 """
 
 from __future__ import annotations
@@ -116,6 +121,9 @@ class Derived(Generic[T]):
         #: id(store) -> (a weak reference to the store, its fingerprint, the value); the reference tells a store
         #: from a later one at the same address, and its death drops the entry (any object will do: wrappers too)
         self._cache: dict[int, tuple[weakref.ref[Any], tuple[int, int], T]] = {}
+        self._built = threading.Condition(threading.Lock())  # background builds; never held during a build
+        self._jobs: dict[int, threading.Thread] = {}  # id(store) -> its background build
+        self._failed: dict[int, BaseException] = {}  # id(store) -> why its last background build failed
         _REGISTRY.append(self)
 
     def _entry(self, store: Store) -> tuple[tuple[int, int], T] | None:
@@ -143,6 +151,71 @@ class Derived(Generic[T]):
             self._put(store, fp, value)
             return value
 
+    def get_within(self, store: Store, wait: float) -> T | None:
+        """The value if it is current or becomes so within ``wait`` seconds (built in the background); else the
+        value before the last change, or ``None`` when there is none yet.  Raises what the build raised when it
+        failed with nothing to fall back on."""
+        fp = self._fp(store)
+        cached = self._entry(store)
+        if cached is not None and cached[0] == fp:
+            return cached[1]
+        deadline = time.monotonic() + wait
+        with self._built:
+            self._start(store)
+            while True:
+                cached = self._entry(store)
+                if cached is not None and cached[0] >= fp:
+                    return cached[1]
+                left = deadline - time.monotonic()
+                if left <= 0 or id(store) not in self._jobs:
+                    break
+                self._built.wait(left)
+            err = self._failed.get(id(store))
+        if cached is None and err is not None:
+            raise err
+        return None if cached is None else cached[1]
+
+    def state(self, store: Store) -> str:
+        """``"ready"`` (current), ``"stale"`` (a value from before the last change) or ``"building"`` (none yet)."""
+        cached = self._entry(store)
+        if cached is None:
+            return "building"
+        return "ready" if cached[0] == self._fp(store) else "stale"
+
+    def _start(self, store: Store) -> None:
+        """Start the background build of ``store``'s value unless one runs (holding the lock)."""
+        if id(store) in self._jobs:
+            return
+        ref = weakref.ref(store)
+        t = threading.Thread(target=self._background, args=(ref, id(store)), name="govkg-viewcache-build",
+                             daemon=True)
+        self._jobs[id(store)] = t
+        t.start()
+
+    def _background(self, ref: weakref.ref[Store], key: int) -> None:
+        try:
+            while (store := ref()) is not None:
+                fp = self._fp(store)
+                cached = self._entry(store)
+                if cached is not None and cached[0] == fp:
+                    return
+                try:
+                    value = self.build(store)
+                except Exception as e:
+                    log.warning("cannot build a derived value of %r: %s", store, e)
+                    with self._built:
+                        self._failed[key] = e
+                    return
+                with self._built:
+                    self._failed.pop(key, None)
+                    self._put(store, fp, value)
+                    self._built.notify_all()
+                del store, value
+        finally:
+            with self._built:
+                self._jobs.pop(key, None)
+                self._built.notify_all()
+
     def refresh(self, store: Store, token: int) -> None:
         """Rebuild the value of ``store`` (if one was built) for the watch's next ``token``, off the request path."""
         if self._entry(store) is None:
@@ -153,11 +226,13 @@ class Derived(Generic[T]):
             self._put(store, (gen, token), value)
 
     def invalidate(self, store: Store | None = None) -> None:
+        """Mark the value of ``store`` (or of every store) out of date: the next :meth:`get` rebuilds it, while
+        :meth:`get_within` may still answer from it."""
         with self._lock:
-            if store is None:
-                self._cache.clear()
-            else:
-                self._cache.pop(id(store), None)
+            for key in [id(store)] if store is not None else list(self._cache):
+                e = self._cache.get(key)
+                if e is not None:
+                    self._cache[key] = (e[0], (-1, -1), e[2])
 
 
 def invalidate(store: Store | None = None) -> None:

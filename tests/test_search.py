@@ -150,7 +150,7 @@ def test_index_is_built_once_and_rebuilt_when_the_store_changes(tmp_path: Path,
         assert asked == []
         st.update(ADD)  # no invalidate(): the store's write generation moved
         assert search(st, "Trần Thị Bình")[0].iri == "https://w3id.org/govkg/id/person/tran-thi-binh"
-        assert asked, "the write was seen by a rebuild"
+        assert index(st) is not first, "the write was seen by a rebuild (on the index's own thread)"
         # a rename that keeps the number of triples and nearly the length of the labels is seen at once too
         st.update(RENAME)
         assert search(st, "binh minh")[0].label == "Trần Thị Bình Minh"
