@@ -36,6 +36,8 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--reps", type=int, default=0, help="repetitions per query (default 30, 5 with --quick)")
     r.add_argument("--budget", type=float, default=0.0,
                    help="seconds per measure before it stops repeating (default 10, 2 with --quick)")
+    r.add_argument("--load-reps", type=int, default=0,
+                   help="loads per engine, median reported (default 3; 1 with --quick or from 5M quads)")
     r.add_argument("--clients", type=int, default=8, help="concurrent HTTP clients for the endpoint")
     r.add_argument("--backend", choices=("embedded", "remote"), default="embedded",
                    help="govkg's store: embedded (Oxigraph on disk), or remote: a Virtuoso on 127.0.0.1 started "
@@ -61,7 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     from bench.run import Options, run
 
     o = Options(scale=a.scale, json_out=a.json_out, quick=a.quick, skip=set(a.skip_baseline), seed=a.seed,
-                reps=a.reps, budget=a.budget, clients=a.clients, backend=a.backend)
+                reps=a.reps, budget=a.budget, clients=a.clients, backend=a.backend,
+                load_reps=a.load_reps)
     if a.workdir is not None:
         o.workdir = a.workdir
     run(o)
