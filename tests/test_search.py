@@ -207,6 +207,7 @@ def test_a_write_through_the_server_is_found_by_the_next_search(live_server: Liv
     def found(q: str) -> list[str]:
         r = requests.get(live_server.url + "/search", params={"q": q}, headers={"Accept": "application/json"})
         assert r.status_code == 200
+        assert "X-Govkg-Search-Index" not in r.headers  # the index is current (else "building" or "stale")
         return [h["label"] for h in r.json()]
 
     assert "Trần Thị Bình" not in found("tran thi binh")

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, abort, request
+from flask import Blueprint, Flask, Response, abort, make_response, request
 from flask.typing import ResponseReturnValue
 
-from graph.search import MAX_QUERY_CHARS, QueryTooLong, search
+from graph.search import MAX_QUERY_CHARS, QueryTooLong, search, state
 from graph.text import clean
 from webui import render
 from webui.app import get_store
@@ -46,4 +46,7 @@ def search_page() -> ResponseReturnValue:
                        mimetype="text/plain"))
     q = clean(raw)
     hits = _hits(q) if q else []
-    return render.page_or_json("search.html", hits, q=q)
+    resp = make_response(render.page_or_json("search.html", hits, q=q))
+    if q and (st := state(get_store())) != "ready":  # "building": no index yet, nothing found; "stale": before a write
+        resp.headers["X-Govkg-Search-Index"] = st
+    return resp
