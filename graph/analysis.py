@@ -1,8 +1,10 @@
-"""How entities are connected: a networkx graph of the store, shortest paths explained in words, rankings.
+"""How entities are connected: shortest paths explained in words, and rankings by a networkx graph of the store.
 
 The graph has one node per unit, person, document, event, programme and change event, and one edge per pair
 that a fact links: a direct triple between two entities, a person's membership (holding a role in a unit), an
-agent's part in an event (with its role).  It is rebuilt when the store changes (:mod:`graph.viewcache`).
+agent's part in an event (with its role).  It is rebuilt when the store changes (:mod:`graph.viewcache`) and
+serves the rankings; paths between two entities are searched in the store from both ends over the same edges
+(:mod:`graph.paths`), without it.
 
 A path is told in the words of the chosen language with the graph's own labels, e.g. (vi)
 "Lê Tuấn Dũng, Vụ trưởng Vụ Công tác Quốc hội, Địa phương và Đoàn thể, thành viên của Khối thi đua 3".
