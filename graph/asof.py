@@ -26,14 +26,13 @@ from graph.asof_holders import Holder, post_holders
 from graph.asof_holders import iri_checked as _iri
 from graph.asof_holders import iso_date as _iso
 from graph.asof_holders import solutions as _solutions
+from graph.asof_names import Names, names_on
 from graph.lexical import bindings
-from graph.namespaces import BASE, PREFIXES
+from graph.namespaces import PREFIXES
 from graph.store.base import Store
 from graph.viewcache import Derived
 
 __all__ = ["ChartUnit", "Holder", "Names", "names_on", "org_chart", "post_holders"]
-
-RENAME = f"{BASE}/id/concept/change-type/rename"
 
 
 @dataclass
@@ -140,93 +139,6 @@ def _attrs(store: Store, units: list[str], d: str) -> dict[str, dict[str, str]]:
         row = {"unitFrom": ok_from[0] if ok_from else None, "unitTo": ok_to[-1] if ok_to else None,
                "type": min(types[u]) if u in types else None}
         out[u] = {k: v for k, v in row.items() if v is not None}
-    return out
-
-
-#: Every label of the units, with the date of the latest legal document whose graph states it (when one does);
-#: per graph, so a label stated in k graphs is read 2k times (the first branch: labels outside named graphs), not k
-#: times k.
-LABELS_QUERY = """
-SELECT DISTINCT ?unit ?label ?date WHERE {{
-  {{ VALUES ?unit {{ {units} }} ?unit rdfs:label ?label }} UNION
-  {{ VALUES ?unit {{ {units} }} GRAPH ?g {{ ?unit rdfs:label ?label . ?g prov:wasDerivedFrom ?doc }}
-     ?doc a eli:LegalResource ; eli:first_date_entry_in_force|eli:date_document ?date }}
-}}
-"""
-
-RENAMES_QUERY = """
-SELECT DISTINCT ?unit ?date ?former ?new WHERE {{
-  VALUES ?unit {{ {units} }}
-  ?ev a org:ChangeEvent ; govkg:changeType <{rename}> ; org:originalOrganization ?unit ; dct:date ?date .
-  OPTIONAL {{ ?ev govkg:formerName ?former }} OPTIONAL {{ ?ev govkg:newName ?new }}
-}}
-"""
-
-
-@dataclass(frozen=True)
-class Names:
-    on: str  # the Vietnamese name on the date
-    today: str  # the Vietnamese name today
-    en: str | None  # the English name today, when the name of the date is today's
-
-
-#: What a unit's names are decided from: ``(best label per language as (doc date or "", label), renames)``.
-Known = tuple[dict[str, tuple[str, str]], list[tuple[str, str | None, str | None]]]
-
-
-def _known_memo(store: Store) -> dict[str, Known]:
-    return {}
-
-
-_KNOWN: Derived[dict[str, Known]] = Derived(_known_memo)
-
-
-def _known(store: Store, units: list[str]) -> dict[str, Known]:
-    """What decides the names of ``units`` (two queries for those not read since the store last changed)."""
-    memo = _KNOWN.get(store)
-    todo = [u for u in units if u not in memo]
-    if todo:
-        values = " ".join(f"<{_iri(u)}>" for u in todo)
-        found: dict[str, Known] = {u: ({}, []) for u in todo}
-        for b in bindings(store, LABELS_QUERY.format(units=values)):
-            lab = b["label"]
-            lang = lab.get("xml:lang", "").lower()
-            if lang not in ("vi", "en"):
-                continue
-            best = found[b["unit"]["value"]][0]
-            cand, cur = (b.get("date", {}).get("value", ""), lab["value"]), best.get(lang)
-            if cur is None or cand[0] > cur[0] or (cand[0] == cur[0] and cand[1] < cur[1]):
-                best[lang] = cand
-        for r in _solutions(store, RENAMES_QUERY.format(units=values, rename=RENAME)):
-            found[r["unit"]][1].append((r["date"], r.get("former"), r.get("new")))
-        if len(memo) > 100_000:
-            memo.clear()
-        memo.update(found)
-    return {u: memo[u] for u in units}
-
-
-def names_on(store: Store, units: list[str], on: date | str) -> dict[str, Names]:
-    """The names of ``units`` on a date and today.
-
-    Today's name is the new name of the latest rename, else the label stated by the most recent legal document,
-    else the smallest label (an article may give a short form as its label).  The name on the date is the
-    former name of the first rename after it, else the new name of the last rename before it, else today's.
-    """
-    d = _iso(on)
-    if not units:
-        return {}
-    known = _known(store, units)
-    out = {}
-    for u in units:
-        best, renames = known[u]
-        rs = sorted(renames)
-        today = next((n for _, _, n in reversed(rs) if n), None) or (best.get("vi") or ("", ""))[1] or \
-            u.rsplit("/", 1)[-1]
-        later = [f for dt, f, _ in rs if dt > d and f]
-        earlier = [n for dt, _, n in rs if dt <= d and n]
-        name = later[0] if later else (earlier[-1] if earlier else today)
-        en = (best.get("en") or ("", None))[1] if name == today else None
-        out[u] = Names(on=name, today=today, en=en)
     return out
 
 

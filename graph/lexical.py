@@ -17,7 +17,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from graph.labels import LABEL_ORDER, current_names, local_name, pick, renamed_units, values
+from graph.labels import LABEL_ORDER, local_name, pick, renamed_units, values
 from graph.store.base import Store
 from graph.text import nfc
 from graph.viewcache import Derived
@@ -70,8 +70,25 @@ def labels(store: Store, iris: Iterable[str], lang: str = "vi") -> dict[str, str
             cands.setdefault(b["s"]["value"], []).append(
                 (ranks.get(b["p"]["value"], 9), lit.get("xml:lang", ""), nfc(lit["value"])))
     found = {i: pick(cands.get(i, []), lang) or local_name(i) for i in wanted}
-    found.update(current_names(store, renamed_units(cands), lang))
+    found.update(_decided(store, renamed_units(cands), lang))
     if len(memo) + len(found) > REMEMBERED:
         memo.clear()
     memo.update(((lang, i), t) for i, t in found.items())
     return out | found
+
+
+def _decided(store: Store, units: list[str], lang: str) -> dict[str, str]:
+    """The current name of each unit, as :func:`graph.labels.current_names` decides it, but deciding only the
+    languages that ``lang`` needs (Vietnamese alone for ``vi``: Chính phủ has two English labels, one Vietnamese)."""
+    if not units:
+        return {}
+    from datetime import date
+
+    from graph.asof_names import names_on
+
+    out = {}
+    for u, n in names_on(store, units, date.today(), langs=(lang,)).items():
+        name = n.en if lang == "en" and n.en else n.today
+        if name and name != u.rsplit("/", 1)[-1]:
+            out[u] = nfc(name)
+    return out
