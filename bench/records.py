@@ -101,6 +101,8 @@ def build(scale: str, out: Lines, skip: set[str]) -> list[Record]:
                 gv, gn = _stat(gp, fn)
                 bv, bn = _stat(bp, fn)
                 note = gn or bn
+                if bp is None and "calls" not in gp and gp.get("over_budget"):
+                    note = f"govkg's first call passed the {gp['over_budget']:g} s budget: its queries not replayed"
                 if gv is None or bv is None:
                     note = note or (_why(out, "govkg", skip, gp) if gv is None else _why(out, e, skip, bp))
                 r = Record(f"{name} {stat}", scale, gv, bv, BASELINE_NAMES[e] + " (same queries)", "ms", note=note)
@@ -130,6 +132,9 @@ def build(scale: str, out: Lines, skip: set[str]) -> list[Record]:
     recs.append(Record("search_index_build", scale, ix["seconds"] if ix else None, None, "—", "s",
                        note="no baseline: rdflib and raw pyoxigraph have no search index (their scan needs none)"
                        if ix else _why(out, "govkg", skip, _find(g, "done")) or "graph.search not available"))
+    if ix and "rss_mb" in ix:
+        recs.append(Record("search_index_memory", scale, ix["rss_mb"], None, "—", "MB",
+                           note="growth of the worker's resident memory over the build (its transient buffers too)"))
 
     # Memory of the process that ran the viewer's work.
     gd = _find(g, "done")

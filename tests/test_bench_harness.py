@@ -66,3 +66,15 @@ def test_records_keep_every_metric_when_nothing_ran() -> None:
     assert all(r["note"] for r in recs if r["govkg"] is None)
     endpoint = next(r for r in recs if r["metric"] == "endpoint_lookup_throughput")
     assert "skipped" in endpoint["note"]
+
+
+def test_a_page_past_its_budget_on_the_first_call_is_a_lower_bound_and_not_replayed() -> None:
+    govkg = [{"kind": "page", "engine": "govkg", "name": "page:timeline-unit", "samples": [], "over_budget": 10.0},
+             {"kind": "index", "engine": "govkg", "name": "search-index-build", "seconds": 4.2, "rss_mb": 31.5,
+              "peak_mb": 400.0}]
+    recs = {(r.metric, r.baseline_name): r for r in build("1m", {"govkg": (govkg, ""), "oxigraph": ([], "")}, set())}
+    own = recs[("page:timeline-unit p50", "raw pyoxigraph (same queries)")]
+    assert own.govkg == 10_000 and own.baseline is None
+    assert "not replayed" in own.note and own.meets is None
+    assert recs[("search_index_build", "—")].govkg == 4.2
+    assert recs[("search_index_memory", "—")].govkg == 31.5
