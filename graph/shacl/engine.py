@@ -9,6 +9,7 @@ they name on the value nodes, described as a SPARQL pattern (:class:`PathFocus`)
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Mapping
 from typing import Protocol
@@ -124,16 +125,26 @@ class Evaluator:
         self.t = Tests(source.skolem)
         #: Results of root shapes on all their targets, when asked for through :meth:`root`.
         self._roots: dict[Node, list[Result]] = {}
+        #: One lock per root shape, so that threads evaluating roots (and the roots ``sh:node`` names) compute
+        #: each root once (recursive shapes never reach the engine, so no two roots wait on each other).
+        self._root_locks: dict[Node, threading.Lock] = defaultdict(threading.Lock)
+        self._locks_lock = threading.Lock()
         #: Whether sh:node may reuse a root's results (not when only some focus nodes are asked for).
         self.share_roots = share_roots
 
     def root(self, node: Node) -> list[Result]:
-        """Every result of root shape ``node`` on all its targets (computed once per evaluator)."""
-        if node not in self._roots:
-            from graph.shacl.focus import TargetFocus
+        """Every result of root shape ``node`` on all its targets (computed once per evaluator; thread-safe)."""
+        hit = self._roots.get(node)
+        if hit is not None:
+            return hit
+        with self._locks_lock:
+            lock = self._root_locks[node]
+        with lock:
+            if node not in self._roots:
+                from graph.shacl.focus import TargetFocus
 
-            shape = self.model[node]
-            self._roots[node] = self.shape(shape, TargetFocus(shape.targets, self.subclasses))
+                shape = self.model[node]
+                self._roots[node] = self.shape(shape, TargetFocus(shape.targets, self.subclasses))
         return self._roots[node]
 
     def _as_root(self, shape: Shape, c: Constraint) -> bool:
@@ -226,6 +237,9 @@ class Evaluator:
         if p in (SH.minCount, SH.maxCount):
             n = int(c.value)  # type: ignore[call-overload]
             vals = sc.values(shape.path)
+            if p == SH.minCount and n <= 1:  # no value at all: a NOT EXISTS per node, cheaper than counting them
+                q = f"SELECT DISTINCT {g} ?this WHERE {{ {self._focus(focus)} FILTER NOT EXISTS {{ {vals} }} }}"
+                return [res(shape, c, r, None) for r in self.source.select(q)] if n == 1 else []
             opt = f"OPTIONAL {{ {vals} }}" if p == SH.minCount else vals
             op = "<" if p == SH.minCount else ">"
             q = (
@@ -378,6 +392,13 @@ class Evaluator:
             bad = [f"{n_v} > {hi}"] * (hi >= 0) + [f"{n_v} < {lo}"] * (lo >= 0)
             if not bad:
                 return []
+            if lo == 1 and hi < 0:  # no conforming value at all (a NOT EXISTS per node, no count)
+                q = (
+                    f"SELECT DISTINCT {sc.g} ?this WHERE {{ {self._focus(focus)} "
+                    f"FILTER NOT EXISTS {{ {sc.values(shape.path)} FILTER({conf}) }} }}"
+                )
+                comp = SH.QualifiedMinCountConstraintComponent
+                return [self._result(shape, c, r, None, component=comp) for r in self.source.select(q)]
             q = (
                 f"SELECT {sc.g} ?this ({n_v} AS ?_n) WHERE {{ {self._focus(focus)} "
                 f"OPTIONAL {{ {sc.values(shape.path)} FILTER({conf}) }} }} "

@@ -19,8 +19,11 @@ pySHACL reports on that unit's data, each result tagged with its graph, in few q
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import TYPE_CHECKING
 
 from rdflib import BNode, URIRef
@@ -119,12 +122,28 @@ def unit_results(store: Store, c: Compiled) -> tuple[list[Result], list[str]]:
         except Unexpressible:
             loop_roots.append(root)
     ev = Evaluator(c.model, StoreSource(store), closure_o, scope)
-    for root in scoped_roots:
-        results += ev.root(root)
-    for g in together if loop_roots else []:
-        results += tagged(plain(c, store, [g, ONTOLOGY], closure_o, roots=loop_roots), g)
-    results += _shared_focus(store, c, scope, r_o, closure_o, together)
+    tasks: list[Callable[[], list[Result]]] = [partial(ev.root, root) for root in scoped_roots]
+
+    def looped(g: str) -> list[Result]:
+        return tagged(plain(c, store, [g, ONTOLOGY], closure_o, roots=loop_roots), g)
+
+    tasks += [partial(looped, g) for g in (together if loop_roots else [])]
+    tasks.append(partial(_shared_focus, store, c, scope, r_o, closure_o, together))
+    for found in _in_parallel(tasks):
+        results += found
     return results, _names(named, has_default, has_onto)
+
+
+#: Threads evaluating independent queries at once: the store evaluates a query without holding the GIL.
+WORKERS = max(1, min(4, os.cpu_count() or 1))
+
+
+def _in_parallel(tasks: list[Callable[[], list[Result]]]) -> list[list[Result]]:
+    """The results of each task, in the order of ``tasks`` (run by :data:`WORKERS` threads)."""
+    if WORKERS == 1 or len(tasks) < 2:
+        return [t() for t in tasks]
+    with ThreadPoolExecutor(WORKERS, thread_name_prefix="shacl") as pool:
+        return list(pool.map(lambda t: t(), tasks))
 
 
 def _names(named: list[str], has_default: bool, has_onto: bool) -> list[str]:
