@@ -60,11 +60,13 @@ def labels(store: Store, iris: Iterable[str], lang: str = "vi") -> dict[str, str
     if not wanted:
         return out
     ranks = {p: n for n, p in enumerate(LABEL_ORDER)}
-    preds = ", ".join(f"<{p}>" for p in LABEL_ORDER)
     cands: dict[str, list[tuple[int, str, str]]] = {}
     for start in range(0, len(wanted), 1000):
-        q = (f"SELECT DISTINCT ?s ?p ?l WHERE {{ {values('s', wanted[start:start + 1000])} ?s ?p ?l "
-             f"FILTER(?p IN ({preds})) }}")
+        # One branch per predicate, subject and predicate both bound (an index range each): with the predicates
+        # as a filter every statement of a hub was read (48k for Chính phủ at 1M), 2.5x slower.
+        v = values("s", wanted[start:start + 1000])
+        q = "SELECT DISTINCT ?s ?p ?l WHERE { " + " UNION ".join(
+            f"{{ {v} ?s <{p}> ?l BIND(<{p}> AS ?p) }}" for p in LABEL_ORDER) + " }"
         for b in bindings(store, q):
             lit = b["l"]
             cands.setdefault(b["s"]["value"], []).append(

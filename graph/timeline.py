@@ -169,8 +169,10 @@ def events(store: Store, f: Filters | None = None, lang: str = "vi") -> dict[str
 
 
 def _event_types(store: Store) -> list[tuple[str, int]]:
-    q = ("SELECT ?t (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a schema:Event ; govkg:eventType ?t } "
-         "GROUP BY ?t ORDER BY DESC(?n) ?t")
+    # The distinct (event, type) pairs first, then the type check: joining every statement of a type with every
+    # statement that the subject is an event (the union default graph is a bag) took 60-90 ms at 1M, this 17.
+    q = ("SELECT ?t (COUNT(DISTINCT ?e) AS ?n) WHERE { { SELECT DISTINCT ?e ?t WHERE { ?e govkg:eventType ?t } } "
+         "?e a schema:Event } GROUP BY ?t ORDER BY DESC(?n) ?t")
     return [(r["t"], int(r["n"])) for r in solutions(store, q)]
 
 
