@@ -158,6 +158,42 @@ def measure_page(store: Any, call: Callable[[Any], Any], reps: int, budget: floa
             "raw_p50": p50(raw), "raw_p95": p95(raw), "ratio": p50(mine) / max(p50(raw), 1e-9)}
 
 
+def measure_cold(store: Any, call: Callable[[Any], Any], reps: int, budget: float) -> dict[str, Any]:
+    """Like :func:`measure_page`, but every repetition is the first call after a write: all that the viewer
+    remembers per store generation is forgotten first (:func:`graph.viewcache.invalidate`, what a write does), the
+    process and the disk cache staying warm.  The raw engine replays the queries of such a first call."""
+    import time
+
+    from bench.measure import p50, p95
+    from graph.viewcache import invalidate
+
+    call(store)  # the pages and the disk warm, as in a server that has been serving
+    rec = Recorder(store)
+    invalidate()
+    call(rec)
+    calls = list(rec.calls)
+    rows = replay_raw(store.ox, calls)
+    mine: list[float] = []
+    raw: list[float] = []
+    start = time.perf_counter()
+    while len(mine) < reps and (not mine or time.perf_counter() - start < budget):
+        invalidate()
+        t = time.perf_counter()
+        call(store)
+        mine.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        replay_raw(store.ox, calls)
+        raw.append(time.perf_counter() - t)
+    return {"n": len(mine), "queries": len(calls), "rows": rows, "p50": p50(mine), "p95": p95(mine),
+            "raw_p50": p50(raw), "raw_p95": p95(raw), "ratio": p50(mine) / max(p50(raw), 1e-9)}
+
+
+def _print_row(name: str, r: dict[str, Any]) -> None:
+    print(f"{name:24} {r['n']:>3} {r['queries']:>3} {r['rows']:>7} {r['p50'] * 1e3:>9.1f} "
+          f"{r['p95'] * 1e3:>9.1f} {r['raw_p50'] * 1e3:>9.1f} {r['raw_p95'] * 1e3:>9.1f} "
+          f"{r['ratio']:>5.2f}x", flush=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     """``python -m bench.viewer --dir STORE [--page page:entity-unit ...]``: each viewer page's p50/p95 on a
     store, govkg against the raw engine replaying the same queries (one process; the store is opened once)."""
@@ -171,6 +207,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--page", action="append", default=[], help="a page name (page:entity-unit, ...) or a prefix")
     ap.add_argument("--reps", type=int, default=20)
     ap.add_argument("--budget", type=float, default=30.0, help="seconds per page, at least one sample")
+    ap.add_argument("--cold", action="store_true",
+                    help="also measure each page as the first call after a write (a 'cold' row after the warm one)")
     a = ap.parse_args(argv)
     store = EmbeddedStore(a.dir)
     try:
@@ -185,6 +223,8 @@ def main(argv: list[str] | None = None) -> None:
             print(f"{name:24} {r['n']:>3} {r['queries']:>3} {r['rows']:>7} {r['p50'] * 1e3:>9.1f} "
                   f"{r['p95'] * 1e3:>9.1f} {r['raw_p50'] * 1e3:>9.1f} {r['raw_p95'] * 1e3:>9.1f} "
                   f"{r['ratio']:>5.2f}x", flush=True)
+            if a.cold:
+                _print_row(f"{name} cold", measure_cold(store, call, a.reps, a.budget))
     finally:
         store.close()
 
