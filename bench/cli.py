@@ -36,6 +36,8 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--reps", type=int, default=0, help="repetitions per query (default 30, 5 with --quick)")
     r.add_argument("--budget", type=float, default=0.0,
                    help="seconds per measure before it stops repeating (default 10, 2 with --quick)")
+    r.add_argument("--pyshacl-budget", type=float, default=0.0,
+                   help="seconds of pySHACL per graph before its full time is extrapolated (default 12 budgets)")
     r.add_argument("--load-reps", type=int, default=0,
                    help="loads per engine, median reported (default 3; 1 with --quick or from 5M quads)")
     r.add_argument("--clients", type=int, default=8, help="concurrent HTTP clients for the endpoint")
@@ -64,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
 
     o = Options(scale=a.scale, json_out=a.json_out, quick=a.quick, skip=set(a.skip_baseline), seed=a.seed,
                 reps=a.reps, budget=a.budget, clients=a.clients, backend=a.backend,
-                load_reps=a.load_reps)
+                load_reps=a.load_reps, pyshacl_budget=a.pyshacl_budget)
     if a.workdir is not None:
         o.workdir = a.workdir
     run(o)

@@ -45,6 +45,8 @@ def _median_load(lines: list[dict[str, Any]], engine: str) -> dict[str, Any] | N
 
 
 def _why(out: Lines, engine: str, skip: set[str], rec: dict | None) -> str:
+    if engine in out and out[engine][1] and not out[engine][0]:  # left out by the harness, with its reason
+        return out[engine][1]
     if engine in skip:
         return f"{engine} skipped (--skip-baseline {engine})"
     if rec is not None:
@@ -155,7 +157,7 @@ def _validation(scale: str, out: Lines, skip: set[str]) -> list[Record]:
     lines, why = v
     gc, pc = _find(lines, "validation", "change", "govkg"), _find(lines, "validation", "change", "pyshacl")
     gf, pf = _find(lines, "validation", "full", "govkg"), _find(lines, "validation", "full", "pyshacl")
-    pys_why = "pyshacl skipped" if "pyshacl" in skip else (why or "not measured")
+    pys_why = out.get("pyshacl", ([], ""))[1] or ("pyshacl skipped" if "pyshacl" in skip else (why or "not measured"))
     g_why = (gf or {}).get("unavailable") or why or "not measured"
     out_recs = []
     gv, _ = _stat(gc, p50)

@@ -78,3 +78,17 @@ def test_a_page_past_its_budget_on_the_first_call_is_a_lower_bound_and_not_repla
     assert "not replayed" in own.note and own.meets is None
     assert recs[("search_index_build", "—")].govkg == 4.2
     assert recs[("search_index_memory", "—")].govkg == 31.5
+
+
+def test_baselines_left_out_at_scale_say_why() -> None:
+    why = "left out above 2,000,000 quads (the whole graph in rdflib's memory)"
+    govkg = [{"kind": "load", "engine": "govkg", "seconds": 100.0, "quads": 10_000_000, "peak_mb": 2000.0},
+             {"kind": "typeahead", "engine": "govkg", "name": "v", "samples": [0.001]}]
+    validation = [{"kind": "validation", "engine": "govkg", "name": "full", "samples": [100.0], "results": 0}]
+    out = {"govkg": (govkg, ""), "validation": (validation, ""), "rdflib": ([], "rdflib " + why),
+           "pyshacl": ([], "pyshacl " + why)}
+    recs = build("10m", out, {"rdflib", "pyshacl"})
+    rdflib_rows = [r for r in recs if r.baseline_name.startswith("rdflib") and r.govkg is not None]
+    assert rdflib_rows and all("rdflib left out above" in r.note for r in rdflib_rows)
+    full = next(r for r in recs if r.metric == "validate_full")
+    assert full.baseline is None and "pyshacl left out above" in full.note
