@@ -8,7 +8,7 @@ import pytest
 
 from graph.bounded import RDF_TYPE, lookup
 from graph.store import EmbeddedStore
-from graph.store.inprocess import answer_here, within
+from graph.store.inprocess import answer_here, small, within
 from graph.store.workers import QueryJob
 
 S = "<https://w3id.org/govkg/id/unit/vpcp>"
@@ -152,3 +152,15 @@ def test_large_or_off_goes_elsewhere_and_small_is_answered(store: EmbeddedStore)
     assert answer is not None and answer.kind == "solutions" and not answer.truncated
     body = b"".join(answer.chunks)
     assert answer.size == len(body) and b"urn:m0\"" in body and b"urn:m1\"" in body and b"urn:m2\"" not in body
+
+
+def test_a_verdict_lasts_until_the_next_write(store: EmbeddedStore) -> None:
+    q = "SELECT ?o { <urn:s> <urn:p> ?o }"
+    found = lookup(q)
+    assert found is not None
+    assert small(store, found, job(q), 5)  # 4 rows
+    assert small(store, found, job(q), 5)  # remembered
+    store.update("INSERT DATA { <urn:s> <urn:p> 5, 6 }")
+    assert not small(store, found, job(q), 5)  # 6 rows now: probed again
+    store.update("DELETE DATA { <urn:s> <urn:p> 6 }")
+    assert small(store, found, job(q), 5)

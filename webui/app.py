@@ -16,6 +16,7 @@ from flask import Flask, current_app
 
 from graph.settings import read_settings
 from graph.store import Store, audit_store, default_store_path, open_store
+from webui.sessions import CachedSessionInterface
 
 #: Blueprint modules, in registration order; each exposes ``bp`` (and optionally ``init_app(app)``).
 BLUEPRINTS: list[str] = [
@@ -47,11 +48,14 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config["SECRET_KEY"] = (overrides or {}).get("SECRET_KEY") or secrets.token_bytes(32)
     app.config["STORE_PATH"] = Path(settings.get("STORE") or default_store_path())
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.session_interface = CachedSessionInterface()  # the cookie signer made once, not per request
 
     @app.after_request
     def _headers(resp: Any) -> Any:
-        for k, v in SECURITY_HEADERS.items():
-            resp.headers.setdefault(k, v)
+        have = {k.lower() for k in resp.headers.keys()}  # one pass (setdefault scans the headers once per name)
+        missing = [(k, v) for k, v in SECURITY_HEADERS.items() if k.lower() not in have]
+        if missing:
+            resp.headers.extend(missing)
         return resp
 
     for name in BLUEPRINTS:

@@ -103,6 +103,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "entity.more_n": {"vi": "mục nữa", "en": "more"},
     "entity.previous": {"vi": "Trang trước", "en": "Previous"},
     "entity.page": {"vi": "Trang", "en": "Page"},
+    "entity.next": {"vi": "Trang sau", "en": "Next"},
+    "entity.over": {"vi": "hơn {n}", "en": "{n}+"},
+    "entity.thousands": {"vi": ".", "en": ","},
+    "entity.stored_order": {"vi": "Quá nhiều mục để sắp xếp: các mục theo thứ tự lưu trữ, không theo ngày.",
+                            "en": "Too many to sort: listed in storage order, not by date."},
+    "entity.timeline": {"vi": "Xem theo trình tự thời gian", "en": "See them in date order"},
     "graph.help": {"vi": "Kéo để di chuyển; bấm vào một nút để mở trang của nó.",
                    "en": "Drag to move; click a node to open its page."},
     "timeline.filters": {"vi": "Lọc sự kiện", "en": "Filter events"},
@@ -127,6 +133,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "rel.paths": {"vi": "Đường nối ngắn nhất", "en": "Shortest paths"},
     "rel.rank": {"vi": "Kết nối nhiều nhất", "en": "Most connected"},
     "rel.degree": {"vi": "số liên kết", "en": "connections"},
+    "rel.rank_stale": {"vi": "Xếp hạng trước lần cập nhật dữ liệu gần nhất; đang tính lại.",
+                       "en": "Rankings from before the latest change to the data; being recounted."},
+    "rel.rank_building": {"vi": "Đang tính xếp hạng; xin xem lại sau ít phút.",
+                          "en": "The rankings are being counted; please look again in a few minutes."},
     "rel.unknown": {"vi": "Không nhận ra thực thể", "en": "Entity not recognised"},
     "asof.title": {"vi": "Cơ cấu tổ chức tại một ngày", "en": "Organisation chart as of a date"},
     "asof.unit": {"vi": "Đơn vị", "en": "Unit"},
@@ -172,6 +182,8 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _remember(resp: Response) -> Response:
+        if b"lang=" not in request.query_string:  # most requests (every /sparql lookup): no arguments to parse
+            return resp
         lang = request.args.get("lang")
         if lang in LANGS and request.cookies.get(COOKIE) != lang:
             resp.set_cookie(COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)

@@ -202,36 +202,34 @@ def run_query(params: list[tuple[str, str]]) -> ResponseReturnValue:
         media, rdf_fmt = "text/turtle", "turtle"
     default_graphs = _iris(params, "default-graph-uri")
     named_graphs = _iris(params, "named-graph-uri")
-    union = bool(setting("UNION_DEFAULT_GRAPH")) and not (default_graphs or named_graphs or info.has_dataset_clause)
+    cfg = current_app.config["GOVKG"]  # the settings, read once
+    union = bool(cfg["UNION_DEFAULT_GRAPH"]) and not (default_graphs or named_graphs or info.has_dataset_clause)
     job = QueryJob(
         sparql=text,
         results_format=res_fmt,
         rdf_format=rdf_fmt,
-        max_rows=int(setting("MAX_ROWS")),
+        max_rows=int(cfg["MAX_ROWS"]),
         union_default_graph=union,
         default_graphs=default_graphs,
         named_graphs=named_graphs,
         base_iri=base_url(),
     )
-    timeout = min(float(setting("QUERY_TIMEOUT_S")), HARD_TIMEOUT_S)
+    timeout = min(float(cfg["QUERY_TIMEOUT_S"]), HARD_TIMEOUT_S)
     store = get_store()
     found = None if info.has_dataset_clause else lookup(text)
-    with SLOTS.slot(int(setting("CLIENT_CONCURRENCY"))):
+    with SLOTS.slot(int(cfg["CLIENT_CONCURRENCY"])):
         by = "server"  # a bounded lookup matching few rows is answered here (graph.store.inprocess)
-        answer = answer_here(store, job, found, int(setting("INPROCESS_MAX_ROWS"))) if found else None
+        answer = answer_here(store, job, found, int(cfg["INPROCESS_MAX_ROWS"])) if found else None
         if answer is None and store.supports_backup:
             answer, by = query_pool().run(job, timeout), "worker"
         elif answer is None:  # a remote engine: its own processes and time limit (graph.store.remote_answers)
             answer, by = run_direct(store, job, timeout), "remote"
     out_media = media if answer.kind == "graph" else res_media
-    resp = Response(answer.chunks, content_type=content_type(out_media), direct_passthrough=True)
-    resp.headers["Content-Length"] = str(answer.size)
-    resp.headers["Vary"] = "Accept"
-    resp.headers["X-Result-Truncated"] = "true" if answer.truncated else "false"
-    resp.headers["X-Govkg-Answered-By"] = by
+    headers = [("Content-Length", str(answer.size)), ("Vary", "Accept"),
+               ("X-Result-Truncated", "true" if answer.truncated else "false"), ("X-Govkg-Answered-By", by)]
     if answer.truncated:
-        resp.headers["X-Result-Limit"] = str(setting("MAX_ROWS"))
-    return resp
+        headers.append(("X-Result-Limit", str(cfg["MAX_ROWS"])))
+    return Response(answer.chunks, headers=headers, content_type=content_type(out_media), direct_passthrough=True)
 
 
 def describe_service() -> ResponseReturnValue:

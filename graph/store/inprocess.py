@@ -7,6 +7,8 @@ match.  :func:`answer_here` first has the engine count those rows, each pattern 
 the probe's work is bounded too), and answers only when each count and their product (a bound on the join's rows)
 are at most ``max_rows``; otherwise it returns ``None`` and the query goes to the workers.  The probe is written
 with the query's own terms, prologue, base IRI and dataset, so the engine reads its constants as in the query.
+Its verdict is remembered until the store's next write (:func:`small`): a repeated lookup skips the probe, and one
+call into the engine (each releases and takes back the GIL, which the request threads contend for).
 
 The answer is made by the workers' own code (:func:`graph.store.query_worker.run`) on the live store (each query
 sees a snapshot), so it is byte for byte what a worker answers, and sees every write at least as soon.
@@ -14,6 +16,8 @@ sees a snapshot), so it is byte for byte what a worker answers, and sees every w
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from typing import Any, cast
 
 import pyoxigraph as ox
@@ -29,6 +33,9 @@ from graph.store.workers import QueryAnswer, QueryJob
 from graph.store.workers import _constant as constant
 
 COUNT = "?govkg_probe_rows"  # a name no lookup uses: ``AS ?n`` would clash with a pattern's ``?n``
+VERDICTS_MAX = 4096  # probe verdicts remembered (an LRU; each holds a query text of at most 8 KiB)
+_VERDICTS: OrderedDict[tuple[str, int, str, bool, str | None, int], bool] = OrderedDict()
+_LOCK = threading.Lock()
 
 
 def answer_here(store: Store, job: QueryJob, found: Lookup, max_rows: int) -> QueryAnswer | None:
@@ -36,7 +43,7 @@ def answer_here(store: Store, job: QueryJob, found: Lookup, max_rows: int) -> Qu
     dataset given by the protocol, or a pattern matching more than ``max_rows`` rows; ``max_rows`` 0: never)."""
     if max_rows <= 0 or not isinstance(store, EmbeddedStore) or job.default_graphs or job.named_graphs:
         return None
-    if not within(store.ox, found, job, max_rows):
+    if not small(store, found, job, max_rows):
         return None
     msg: dict[str, Any] = {
         "query": job.sparql,
@@ -56,6 +63,28 @@ def answer_here(store: Store, job: QueryJob, found: Lookup, max_rows: int) -> Qu
     kind = header["kind"]
     fmt = job.rdf_format if kind == "graph" else job.results_format
     return QueryAnswer(kind, fmt, bool(header["truncated"]), len(payload), iter([payload]))
+
+
+def small(store: EmbeddedStore, found: Lookup, job: QueryJob, max_rows: int) -> bool:
+    """:func:`within`, remembered per query and store generation (a write advances it, so a verdict never outlives
+    the data it was made on; only a request in the moment between a write and its generation's advance can use the
+    verdict of just before it).  A store in memory is probed every time."""
+    if store.path is None:
+        return within(store.ox, found, job, max_rows)
+    gen = store.generation
+    key = (str(store.path), gen, job.sparql, job.union_default_graph, job.base_iri, max_rows)
+    with _LOCK:
+        verdict = _VERDICTS.get(key)
+        if verdict is not None:
+            _VERDICTS.move_to_end(key)
+            return verdict
+    verdict = within(store.ox, found, job, max_rows)
+    if store.generation == gen:
+        with _LOCK:
+            _VERDICTS[key] = verdict
+            while len(_VERDICTS) > VERDICTS_MAX:
+                _VERDICTS.popitem(last=False)
+    return verdict
 
 
 def within(raw: ox.Store, found: Lookup, job: QueryJob, max_rows: int) -> bool:
