@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from typing import Any
+from urllib.parse import quote
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -166,9 +167,17 @@ def _collect_iris(facts: list[dict[str, Any]]) -> set[str]:
     return out
 
 
-def _other_body(this: str, covered: set[str]) -> str:
-    """The statements of ``this`` that no section shows, as a section's pattern."""
+def _other_body(this: str, covered: set[str], known: list[str] | None = None) -> str:
+    """The statements of ``this`` that no section shows, as a section's pattern; with ``known``, only those of
+    these predicates (a hub's statements are read predicate by predicate, never all of them)."""
     skip = covered | {expand(p) for p in HEADER_PREDICATES}
+    me = iri_ref(this)
+    if known is not None:  # a branch per predicate: each an index lookup (a VALUES of them read every statement)
+        known = [p for p in known if p not in skip]
+        if not known:
+            return f"BIND({me} AS ?node) FILTER(false)"
+        return " UNION ".join(
+            f"{{ GRAPH ?g {{ {me} {iri_ref(p)} ?v }} BIND({iri_ref(p)} AS ?role) BIND({me} AS ?node) }}" for p in known)
     flt = f"FILTER(?role NOT IN ({', '.join(iri_ref(p) for p in sorted(skip))}))" if skip else ""
     return f"GRAPH ?g {{ {iri_ref(this)} ?role ?v }} {flt} BIND({iri_ref(this)} AS ?node)"
 
@@ -178,7 +187,7 @@ def _other_body(this: str, covered: set[str]) -> str:
 _HEAD = ("rdf:type", "rdfs:label", "skos:prefLabel", "foaf:name", "skos:altLabel", "dct:title", "eli:id_local")
 
 
-def _header(store: Store, this: str, page: int = 0) -> dict[str, Any]:
+def _header(store: Store, this: str, page: int = 0, exact: bool = False) -> dict[str, Any]:
     """Types, labels and alternative labels (distinct), the first :data:`PAGE` evidence quotes, and one page of
     the entity's sources (in the engine's order; the page shows it by date) with their number."""
     me, size = iri_ref(this), PAGE
@@ -206,18 +215,22 @@ def _header(store: Store, this: str, page: int = 0) -> dict[str, Any]:
     found = store.query(page_q, union_default_graph=True).rows()
     h["srcs"] = [str(r["o"]) for r in found if isinstance(r["o"], URIRef)]
     n = len(h["srcs"])
-    h["src_total"] = n if n < size and page <= 0 else int(str(store.query(
-        f"SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE {{ {me} dct:source ?o }}", union_default_graph=True).rows()[0]["n"]))
+    h["src_total"], h["src_capped"] = n, False
+    if n >= size or page > 0:  # counted up to the cap, all of them on the sources' own view
+        body = f"{me} dct:source ?v"
+        h["src_total"] = entity_facts.count_values(store, body, exact=exact)
+        h["src_capped"] = not exact and h["src_total"] > entity_facts.CAP
     return h
 
 
-def incoming(store: Store, this: str, lang: str, sample: int = 12) -> list[dict[str, Any]]:
-    """Links into ``this``: per predicate, how many subjects, and the first few of them."""
-    found = entity_facts.incoming(store, this, sample)
+def incoming(store: Store, this: str, lang: str, sample: int = 12, hub: bool = False) -> list[dict[str, Any]]:
+    """Links into ``this``: per predicate, how many subjects (``hub``: up to the cap), and the first few of them."""
+    found = entity_facts.incoming(store, this, sample, hub)
     names = labels(store, {s for _, _, subs in found for s in subs}, lang) | term_labels(
         store, [p for p, _, _ in found], lang)
-    return [{"predicate": ref(p, names) | {"qname": qname(p)}, "count": n, "subjects": [ref(s, names) for s in subs]}
-            for p, n, subs in found]
+    cap = entity_facts.CAP
+    return [{"predicate": ref(p, names) | {"qname": qname(p)}, "count": n, "capped": hub and n > cap,
+             "subjects": [ref(s, names) for s in subs]} for p, n, subs in found]
 
 
 def former_names(store: Store, unit: str, current: str, stated: list[str] | None = None) -> list[str]:
@@ -242,18 +255,21 @@ def entity_view(store: Store, iri: str, lang: str = "vi", section: str = "", pag
     if not exists(store, iri):
         return None
     kind = kind_of(iri)
-    head = _header(store, iri, page if section == "sources" else 0)
+    head = _header(store, iri, page if section == "sources" else 0, exact=section == "sources")
     raw: list[tuple[str, list[dict[str, Any]]]] = []
-    totals: dict[str, int] = {}
     covered: set[str] = set()
+    pages: dict[str, entity_facts.Page] = {}
     for sec in BY_KIND.get(kind, ()):
         body = sec.pattern.replace("$this", iri_ref(iri))
-        rows, totals[sec.key] = entity_facts.fact_rows(store, body, page if section == sec.key else 0, PAGE)
-        raw.append((sec.key, rows))
+        at = page if section == sec.key else 0
+        pages[sec.key] = entity_facts.fact_rows(store, body, at, PAGE, exact=section == sec.key)
+        raw.append((sec.key, pages[sec.key].rows))
         covered |= {expand(p) for p in sec.covers}
-    rows, totals["other"] = entity_facts.fact_rows(store, _other_body(iri, covered),
-                                                   page if section == "other" else 0, PAGE)
-    raw.append(("other", rows))
+    hub = head["src_total"] > entity_facts.CAP and section != "other"  # a hub: its known predicates only
+    other = _other_body(iri, covered, entity_facts.stated_predicates(store, iri) if hub else None)
+    pages["other"] = entity_facts.fact_rows(store, other, page if section == "other" else 0, PAGE,
+                                            exact=section == "other")
+    raw.append(("other", pages["other"].rows))
     nodes = {str(r["node"]) for _, rows in raw for r in rows if isinstance(r.get("node"), URIRef)} - {iri}
     extras = entity_facts.node_extras(store, nodes)
     few = head["src_total"] <= FACT_SOURCES  # a hub's own sources are on its header, not on each of its facts
@@ -272,8 +288,8 @@ def entity_view(store: Store, iri: str, lang: str = "vi", section: str = "", pag
     sections: list[dict[str, Any]] = []
     for key, facts in grouped:
         done = _finish(facts, names, srcinfo)
-        at = page if section == key else 0
-        paging = _paging(key, at, totals[key])
+        pg = pages[key]
+        paging = _paging(key, page if section == key else 0, pg.total, pg.lazy, pg.capped)
         if key == "heads":
             today = date.today().isoformat()
             past = [r for r in done if r["former"] or (r["to"] and r["to"] < today)]
@@ -304,18 +320,24 @@ def entity_view(store: Store, iri: str, lang: str = "vi", section: str = "", pag
         "types": [ref(t, terms) | {"qname": qname(t)} for t in sorted(head["types"])],
         "evidence": head["evidence"],
         "sources": sources,
-        "sources_paging": _paging("sources", page if section == "sources" else 0, head["src_total"]),
+        "sources_paging": _paging("sources", page if section == "sources" else 0, head["src_total"],
+                                  capped=head["src_capped"]),
         "sections": sections,
-        "incoming": incoming(store, iri, lang),
+        "incoming": incoming(store, iri, lang, hub=head["src_total"] > entity_facts.CAP),
+        "cap": entity_facts.CAP,
     }
+    if kind in ("unit", "person"):
+        view["timeline"] = f"/timeline?{kind}={quote(iri, safe='')}"
     view["graph"] = neighbourhood(view)
     return view
 
 
-def _paging(key: str, at: int, total: int) -> dict[str, Any]:
+def _paging(key: str, at: int, total: int, lazy: bool = False, capped: bool = False) -> dict[str, Any]:
+    """Where a section's page is; ``capped`` when only "more than :data:`graph.entity_facts.CAP`" is known of
+    its size (``pages`` is then 0), ``lazy`` when its values are in the engine's order, not sorted."""
     at = max(at, 0)
-    return {"param": key, "page": at, "total": total, "pages": -(-total // PAGE),
-            "more": max(total - PAGE * (at + 1), 0)}
+    return {"param": key, "page": at, "total": total, "pages": 0 if capped else -(-total // PAGE),
+            "more": max(total - PAGE * (at + 1), 0), "capped": capped, "lazy": lazy}
 
 
 def neighbourhood(view: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:

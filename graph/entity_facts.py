@@ -17,17 +17,23 @@ node (``?section=sources``, the header's paged list).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from rdflib import BNode, URIRef
 from rdflib.term import Node
 
 from graph.labels import iri_ref, text_of, values
+from graph.namespaces import ONTOLOGY_GRAPH, SHAPES_GRAPH
 from graph.store.base import Store
 from graph.store.terms import n3
+from graph.viewcache import Derived
 
 #: Sources a fact lists; the rest are counted and listed on its node's page.
 FACT_SOURCES = 3
+#: Values a section counts on an entity page (more are shown as "1,000+", counted on the section's own view);
+#: a section with more is paged in the engine's order, not sorted whole.
+CAP = 1000
 #: What makes two rows the same fact (of one node).
 FACT_KEY = ("v", "node", "role", "from", "to", "at")
 
@@ -40,33 +46,77 @@ def core(body: str) -> str:
     return _OPTIONAL.sub("", body)
 
 
-def page_of(body: str, page: int, size: int) -> str:
-    """A sub-select of one page of the distinct values ``?v`` of ``body`` (distinct first, then ordered)."""
-    return (f"{{ SELECT ?v WHERE {{ {{ SELECT DISTINCT ?v WHERE {{ {core(body)} }} }} }} "
-            f"ORDER BY ?v LIMIT {size} OFFSET {size * max(page, 0)} }}")
+def page_of(body: str, page: int, size: int, lazy: bool = False) -> str:
+    """A query of one page of the distinct values ``?v`` of ``body``: ordered by value among the first
+    :data:`CAP` + 1 (distinct first, then ordered), or, ``lazy``, in the engine's order (read up to the page and
+    no further: a section with more than :data:`CAP` values is never sorted whole)."""
+    if lazy:
+        return f"SELECT DISTINCT ?v WHERE {{ {core(body)} }} LIMIT {size} OFFSET {size * max(page, 0)}"
+    return (f"SELECT ?v WHERE {{ {{ SELECT DISTINCT ?v WHERE {{ {core(body)} }} LIMIT {CAP + 1} }} }} "
+            f"ORDER BY ?v LIMIT {size} OFFSET {size * max(page, 0)}")
 
 
-def count_values(store: Store, body: str, shown: int, page: int, size: int) -> int:
-    """How many values ``body`` has: ``shown`` when the first page is not full, else an aggregate."""
-    if shown < size and page <= 0:
-        return shown
-    q = f"SELECT (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {core(body)} }}"
+def count_values(store: Store, body: str, exact: bool = False) -> int:
+    """How many distinct values ``body`` has: all of them when ``exact``, else at most :data:`CAP` + 1 (more
+    than :data:`CAP` is shown as such)."""
+    if exact:
+        q = f"SELECT (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {core(body)} }}"
+    else:
+        q = f"SELECT (COUNT(*) AS ?n) WHERE {{ {{ SELECT DISTINCT ?v WHERE {{ {core(body)} }} LIMIT {CAP + 1} }} }}"
     n = store.query(q, union_default_graph=True).rows()
     return int(str(n[0]["n"])) if n else 0
 
 
-def fact_rows(store: Store, body: str, page: int, size: int) -> tuple[list[dict[str, Any]], int]:
+@dataclass
+class Page:
+    """One page of a section: its rows (one per fact and node), the number of values in all (exact, or
+    :data:`CAP` + 1 meaning "more than :data:`CAP`") and whether the page is in the engine's order."""
+
+    rows: list[dict[str, Any]]
+    total: int
+    lazy: bool = False
+    exact: bool = True
+
+    @property
+    def capped(self) -> bool:
+        """More than :data:`CAP` values, and no more is known."""
+        return not self.exact and self.total > CAP
+
+
+def _page_values(store: Store, body: str, page: int, size: int, exact: bool) -> tuple[list[Node], int, bool]:
+    """The values of one page, the number of values (bounded unless ``exact``) and whether the page is lazy."""
+    def read(lazy: bool) -> list[Node]:
+        rows = store.query(page_of(body, page, size, lazy), union_default_graph=True).rows()
+        return [r["v"] for r in rows if "v" in r]
+
+    if exact or page > 0:  # a section's own view: its number first, then the order it allows
+        total = count_values(store, body, exact)
+        return read(total > CAP), total, total > CAP
+    vals = read(False)
+    if len(vals) < size:
+        return vals, len(vals), False
+    total = count_values(store, body)
+    return (read(True), total, True) if total > CAP else (vals, total, False)
+
+
+def fact_rows(store: Store, body: str, page: int, size: int, exact: bool = False) -> Page:
     """One page of ``body``'s facts, one row per fact and node (``ng`` graphs state it, ``graphs`` holds all of
-    them when they are few, else one), and the number of values in all."""
+    them when they are few, else one), and the number of values in all (exact when ``exact``)."""
+    vals, total, lazy = _page_values(store, body, page, size, exact)
+    named = sorted({n3(v) for v in vals if not isinstance(v, BNode)})
+    if not named:
+        return Page([], total, lazy, exact or total <= CAP)
+    # every value on this page: the whole pattern (a VALUES of them made the engine 3x slower on a hub's
+    # sub-units, 10,810 rows); else the page's values
+    pick = "" if page <= 0 and total == len(vals) else f"VALUES ?v {{ {' '.join(named)} }}"
     q = (f"SELECT ?v ?node ?role ?from ?to ?at (MAX(?date) AS ?day) (MAX(STR(?former)) AS ?was) "
-         f"(COUNT(DISTINCT ?g) AS ?ng) (SAMPLE(?g) AS ?g1) WHERE {{ {page_of(body, page, size)} {body} }} "
+         f"(COUNT(DISTINCT ?g) AS ?ng) (SAMPLE(?g) AS ?g1) WHERE {{ {pick} {body} }} "
          "GROUP BY ?v ?node ?role ?from ?to ?at")
     rows: list[dict[str, Any]] = []
     for res in store.query(q, union_default_graph=True).rows():
         row: dict[str, Any] = dict(res)
         row["ng"], row["graphs"] = int(str(res.get("ng", 0))), {str(res["g1"])} if "g1" in res else set()
         rows.append(row)
-    total = count_values(store, body, len({r.get("v") for r in rows}), page, size)
     few = [r for r in rows if 1 < r["ng"] <= FACT_SOURCES and _nameable(r.get("v")) and _nameable(r.get("node"))]
     if few:
         # ?v bound first (the patterns bind ?node themselves, so it is matched here, not in the query)
@@ -77,7 +127,7 @@ def fact_rows(store: Store, body: str, page: int, size: int) -> tuple[list[dict[
             graphs.setdefault((hit["v"], hit["node"]), set()).add(str(hit["g"]))
         for r in few:
             r["graphs"] |= graphs.get((r["v"], r["node"]), set())
-    return rows, total
+    return Page(rows, total, lazy, exact or total <= CAP)
 
 
 def _nameable(t: Node | None) -> bool:
@@ -85,34 +135,43 @@ def _nameable(t: Node | None) -> bool:
 
 
 def node_extras(store: Store, nodes: set[str]) -> dict[str, dict[str, Any]]:
-    """For each node: its evidence (distinct) and up to :data:`FACT_SOURCES` of its sources, in one query: a
-    branch per node that stops at its first few sources (a unit's own sources are every article naming it)."""
+    """For each node: its evidence (distinct, one query) and up to :data:`FACT_SOURCES` of its sources (a query
+    per node that stops at its first few: a unit's own sources are every article naming it; as branches of one
+    UNION the engine took 55 ms for 141 nodes at 1M, as queries of their own 7 ms)."""
     out: dict[str, dict[str, Any]] = {n: {"ev": [], "srcs": set()} for n in nodes}
     if not nodes:
         return out
-    branches = " UNION ".join(
-        f"{{ SELECT DISTINCT ({iri_ref(n)} AS ?node) ?s WHERE {{ {iri_ref(n)} dct:source ?s }} LIMIT {FACT_SOURCES} }}"
-        for n in sorted(nodes))
-    q = (f"SELECT ?node ?s ?ev WHERE {{ {branches} UNION "
-         f"{{ SELECT DISTINCT ?node ?ev WHERE {{ {values('node', sorted(nodes))} ?node govkg:evidence ?ev }} }} }}")
+    for n in sorted(nodes):
+        q = f"SELECT DISTINCT ?s WHERE {{ {iri_ref(n)} dct:source ?s }} LIMIT {FACT_SOURCES}"
+        out[n]["srcs"] = {str(r["s"]) for r in store.query(q, union_default_graph=True).rows()
+                          if isinstance(r.get("s"), URIRef)}
+    q = f"SELECT DISTINCT ?node ?ev WHERE {{ {values('node', sorted(nodes))} ?node govkg:evidence ?ev }}"
     for r in store.query(q, union_default_graph=True).rows():
-        d = out[str(r["node"])]
-        if "ev" in r:
-            d["ev"].append(text_of(r["ev"]))
-        elif isinstance(r.get("s"), URIRef):
-            d["srcs"].add(str(r["s"]))
+        out[str(r["node"])]["ev"].append(text_of(r["ev"]))
     for d in out.values():
         d["ev"] = sorted(set(d["ev"]))
     return out
 
 
-def incoming(store: Store, this: str, sample: int) -> list[tuple[str, int, list[str]]]:
-    """Links into ``this``: per predicate, how many subjects, and ``sample`` of them, in two queries whatever
-    the number of predicates."""
+def incoming(store: Store, this: str, sample: int, hub: bool = False) -> list[tuple[str, int, list[str]]]:
+    """Links into ``this``: per predicate, how many subjects (at most :data:`CAP` + 1 when ``hub``: then only the
+    :func:`known_predicates` are asked, each counted up to the cap), and ``sample`` of them, in two queries
+    whatever the number of predicates."""
     ref_this = iri_ref(this)
-    q = (f"SELECT ?p (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p {ref_this} FILTER(isIRI(?s)) }} "
-         "GROUP BY ?p ORDER BY DESC(?n) ?p")
-    counts = [(str(r["p"]), int(str(r["n"]))) for r in store.query(q, union_default_graph=True).rows()]
+    if hub:  # which known predicates link here (one lookup each), then each counted up to the cap
+        q = (f"SELECT ?p WHERE {{ {values('p', known_predicates(store))} "
+             f"FILTER EXISTS {{ ?s ?p {ref_this} FILTER(isIRI(?s)) }} }}")
+        found = []
+        for r in store.query(q, union_default_graph=True).rows():  # a query each: as UNION branches, 5x slower
+            p = iri_ref(str(r["p"]))
+            # no isIRI test here: it decoded every copy of the link (36 ms against 4 for 10,810 at 1M)
+            n = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {{ SELECT DISTINCT ?s WHERE {{ ?s {p} {ref_this} "
+                            f"}} LIMIT {CAP + 1} }} }}", union_default_graph=True).rows()
+            found.append((str(r["p"]), int(str(n[0]["n"])) if n else 0))
+    else:
+        q = f"SELECT ?p (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p {ref_this} FILTER(isIRI(?s)) }} GROUP BY ?p"
+        found = [(str(r["p"]), int(str(r["n"]))) for r in store.query(q, union_default_graph=True).rows()]
+    counts = sorted(((p, n) for p, n in found if n > 0), key=lambda pn: (-pn[1], pn[0]))
     if not counts:
         return []
     subs: dict[str, list[str]] = {}
@@ -122,3 +181,29 @@ def incoming(store: Store, this: str, sample: int) -> list[tuple[str, int, list[
     for r in store.query(f"SELECT ?p ?s WHERE {{ {branches} }}", union_default_graph=True).rows():
         subs.setdefault(str(r["p"]), []).append(str(r["s"]))
     return [(p, n, sorted(subs.get(p, []))[:sample]) for p, n in counts]
+
+
+_PREDICATES_Q = (
+    f"SELECT DISTINCT ?p WHERE {{ {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?p a ?k }} VALUES ?k {{ rdf:Property "
+    "owl:ObjectProperty owl:DatatypeProperty owl:AnnotationProperty owl:SymmetricProperty owl:TransitiveProperty "
+    f"owl:FunctionalProperty }} }} UNION {{ GRAPH <{SHAPES_GRAPH}> {{ ?shape sh:path ?p }} }} FILTER(isIRI(?p)) }}"
+)
+
+
+def _predicates(store: Store) -> list[str]:
+    return sorted(str(r["p"]) for r in store.query(_PREDICATES_Q).rows())
+
+
+_PREDICATES: Derived[list[str]] = Derived(_predicates)
+
+
+def stated_predicates(store: Store, this: str) -> list[str]:
+    """Which :func:`known_predicates` ``this`` has statements of (a lookup each, never reading them all)."""
+    q = f"SELECT ?p WHERE {{ {values('p', known_predicates(store))} FILTER EXISTS {{ {iri_ref(this)} ?p ?o }} }}"
+    return sorted(str(r["p"]) for r in store.query(q, union_default_graph=True).rows())
+
+
+def known_predicates(store: Store) -> list[str]:
+    """The predicates the ontology declares and the shapes constrain (read once per store generation): what a
+    hub's page asks for one by one instead of reading every statement about it."""
+    return _PREDICATES.get(store)

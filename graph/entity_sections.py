@@ -23,11 +23,13 @@ _PERIOD = (
     "OPTIONAL { ?node schema:validThrough ?to } OPTIONAL { ?node govkg:attestedOn ?at } "
     "OPTIONAL { ?node govkg:former ?former }"
 )
+#: An agent's events: its qualified associations (the agent first: an index lookup), then its plain ones without
+#: a qualified one (a MINUS: the agent's qualified associations read once; a NOT EXISTS per row cost 50 µs each).
 _QUALIFIED_AGENT = (
-    "{ GRAPH ?g { ?v prov:qualifiedAssociation ?node . ?node prov:agent $this } "
+    "{ GRAPH ?g { ?node prov:agent $this . ?v prov:qualifiedAssociation ?node } "
     "  OPTIONAL { ?node prov:hadRole ?role } OPTIONAL { ?v schema:startDate ?date } } UNION "
     "{ GRAPH ?g { ?v prov:wasAssociatedWith $this } BIND(?v AS ?node) OPTIONAL { ?v schema:startDate ?date } "
-    "  FILTER NOT EXISTS { ?v prov:qualifiedAssociation/prov:agent $this } }"
+    "  MINUS { ?q prov:agent $this . ?v prov:qualifiedAssociation ?q } }"
 )
 
 
