@@ -1,10 +1,10 @@
-"""How entities are connected: shortest paths explained in words, and rankings by a networkx graph of the store.
+"""How entities are connected: shortest paths explained in words, and the most connected entities.
 
-The graph has one node per unit, person, document, event, programme and change event, and one edge per pair
-that a fact links: a direct triple between two entities, a person's membership (holding a role in a unit), an
-agent's part in an event (with its role).  It is rebuilt when the store changes (:mod:`graph.viewcache`) and
-serves the rankings; paths between two entities are searched in the store from both ends over the same edges
-(:mod:`graph.paths`), without it.
+The entity graph has one node per unit, person, document, event, programme and change event, and one edge per
+pair that a fact links: a direct triple between two entities, a person's membership (holding a role in a unit),
+an agent's part in an event (with its role).  Paths between two entities are searched in the store from both ends
+over those edges (:mod:`graph.paths`) and the rankings are counted by the engine (:mod:`graph.rankings`);
+:func:`build_graph` makes the same graph with networkx for tests and analyses, never on a page.
 
 A path is told in the words of the chosen language with the graph's own labels, e.g. (vi)
 "Lê Tuấn Dũng, Vụ trưởng Vụ Công tác Quốc hội, Địa phương và Đoàn thể, thành viên của Khối thi đua 3".
@@ -21,6 +21,8 @@ from graph.labels import iri_ref, kind_of, linkable
 from graph.lexical import labels
 from graph.namespaces import ID, PREFIXES
 from graph.paths import NODE_KINDS, Rel, facts, shortest_paths
+from graph.rankings import WAIT_S as RANK_WAIT_S
+from graph.rankings import ranked
 from graph.store.base import Store
 from graph.viewcache import Derived
 
@@ -180,13 +182,12 @@ def connect(store: Store, a: str, b: str, lang: str = "vi", max_paths: int = 5) 
     return out
 
 
-def rankings(store: Store, lang: str = "vi", top: int = 10) -> dict[str, list[dict[str, Any]]]:
-    """The most connected persons and units (by number of distinct neighbours)."""
-    g = entity_graph(store)
-    out: dict[str, list[dict[str, Any]]] = {}
-    for kind in ("person", "unit"):
-        ranked = sorted((n for n, k in g.nodes(data="kind") if k == kind), key=lambda n: (-g.degree(n), n))[:top]
-        names = labels(store, ranked, lang)
-        out[kind] = [{"iri": n, "label": names[n], "kind": kind, "degree": g.degree(n), "link": linkable(n)}
-                     for n in ranked]
-    return out
+def rankings(store: Store, lang: str = "vi", top: int = 10,
+             wait: float = RANK_WAIT_S) -> dict[str, list[dict[str, Any]]]:
+    """The most connected persons and units (by number of distinct neighbours), counted by the engine off the
+    request path (:mod:`graph.rankings`): after a write, those from before it until the count is done
+    (:func:`graph.rankings.state` says so), none while the first count runs."""
+    got = ranked(store, top, wait)
+    names = labels(store, [n for kind in got.values() for n, _ in kind], lang)
+    return {kind: [{"iri": n, "label": names[n], "kind": kind, "degree": d, "link": linkable(n)} for n, d in rows]
+            for kind, rows in got.items()}

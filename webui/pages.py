@@ -16,6 +16,7 @@ from flask.typing import ResponseReturnValue
 from graph import analysis, browse, home, timeline
 from graph.labels import UnsafeIRI, iri_ref
 from graph.namespaces import PREFIXES
+from graph.rankings import state as rank_state
 from graph.search import search
 from webui import render
 from webui.app import get_store
@@ -118,6 +119,7 @@ def relations() -> ResponseReturnValue:
     a, b = _resolve(a_text), _resolve(b_text)
     data: dict[str, Any] = {"a": a, "b": b, "a_text": a_text, "b_text": b_text, "result": None,
                             "rankings": analysis.rankings(store, lang)}
+    data["rankings_state"] = rank_state(store)  # "stale": from before the last write; "building": none yet
     if a and b:
         data["result"] = analysis.connect(store, a, b, lang)
     return render.page_or_json("relations.html", data)
