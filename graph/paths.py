@@ -31,11 +31,16 @@ def _entity(iri: str) -> bool:
     return kind_of(iri) in NODE_KINDS
 
 
+#: Predicates whose objects are classes or SKOS concepts by the model (docs/MODEL.md), never entities: not read as
+#: a node's outgoing links (a third of a frontier's statements: each is stated once per graph that names the node).
+_NOT_LINKS = "rdf:type, govkg:unitType, govkg:eventType, eli:type_document"
+
+
 def neighbours(store: Store, nodes: Iterable[str]) -> dict[str, set[str]]:
     """The entities one step from each of ``nodes`` (the VALUES inside each branch: looked up by index)."""
     v = values("n", nodes)
     q = ("SELECT DISTINCT ?n ?m WHERE { "
-         f"{{ {v} ?n ?p ?m FILTER(isIRI(?m)) }} UNION {{ {v} ?m ?p ?n }} UNION "
+         f"{{ {v} ?n ?p ?m FILTER(isIRI(?m) && ?p NOT IN ({_NOT_LINKS})) }} UNION {{ {v} ?m ?p ?n }} UNION "
          f"{{ {v} ?x org:member ?n ; org:organization ?m }} UNION {{ {v} ?x org:organization ?n ; org:member ?m }} "
          f"UNION {{ {v} ?n prov:qualifiedAssociation ?x . ?x prov:agent ?m }} UNION "
          f"{{ {v} ?x prov:agent ?n . ?m prov:qualifiedAssociation ?x }} }}")
