@@ -95,16 +95,19 @@ class Part:
     def key_range(self, padded_prefix: str) -> tuple[int, int]:
         return (bisect.bisect_left(self.keys, padded_prefix), bisect.bisect_left(self.keys, padded_prefix + "\uffff"))
 
+    def key_equal(self, padded: str) -> tuple[int, int]:
+        return (bisect.bisect_left(self.keys, padded), bisect.bisect_right(self.keys, padded))
+
     def has_key(self, k: str) -> bool:
-        lo, hi = self.key_range(f" {k} ")
-        return any(self.keys[i] == f" {k} " for i in range(lo, hi))
+        lo, hi = self.key_equal(f" {k} ")
+        return hi > lo
 
     def candidates(self, tier: str, qwords: list[str]) -> Iterator[int]:
         """The entries of ``tier`` for the query's words, ascending (best ranked first); may repeat one."""
         qkey = " " + " ".join(qwords)
         if tier == "exact":
-            lo, hi = self.key_range(qkey + " ")
-            yield from sorted(self.key_entry[i] for i in range(lo, hi) if self.keys[i] == qkey + " ")
+            lo, hi = self.key_equal(qkey + " ")
+            yield from sorted(self.key_entry[lo:hi])
             return
         if tier == "prefix":
             lo, hi = self.key_range(qkey)
