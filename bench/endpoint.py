@@ -1,10 +1,13 @@
 """Endpoint throughput and latency on 127.0.0.1: ``python -m bench.endpoint --dir STORE``.
 
-govkg's app (``webui.app:create_app()``, with the SPARQL blueprint) and a bare WSGI app
-(:mod:`bench.bare_app`) are served in turn by the same gunicorn settings on a free port; client processes with
-keep-alive connections send point lookups (``SELECT ?p ?o WHERE { <entity> ?p ?o }`` for entities of the
-store) for a fixed time.  Reported per app: requests per second, every latency, errors, and the peak memory
-(VmHWM) summed over the server's process tree.
+govkg's app (``webui.app:create_app()``, with the SPARQL blueprint), the smallest Flask endpoint on pyoxigraph
+(:mod:`bench.flask_app`: the engine's and HTTP's limit, the issue's reference) and a bare WSGI app
+(:mod:`bench.bare_app`: a fixed answer, the HTTP limit) are served in turn by the same gunicorn settings on a free
+port; clients with keep-alive connections send point lookups (``SELECT ?p ?o WHERE { <entity> ?p ?o }`` for
+entities of the store) for a fixed time.  The client is ``wrk`` when it is on the PATH (Debian's package: a C
+client, so the two cores go to the server rather than to a Python client), else Python threads in two processes;
+the records say which.  Reported per app: requests per second, p50 and p99 latency (with the Python client every
+latency), errors, and the peak memory (VmHWM) summed over the server's process tree.
 """
 
 from __future__ import annotations
@@ -14,9 +17,11 @@ import http.client
 import multiprocessing
 import os
 import random
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 from pathlib import Path
@@ -117,23 +122,72 @@ def _wait(port: int, path: str, seconds: float = 30) -> bool:
     return False
 
 
-def measure(name: str, app: str, path: str, queries: list[str], store: Path, seconds: float, clients: int) -> None:
+WRK_SCRIPT = """local paths = {%s}
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i %% #paths) + 1], {["Accept"] = "application/sparql-results+json"})
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("GOVKG-WRK %%d %%d %%d %%d %%d\\n", summary.requests,
+    e.connect + e.read + e.write + e.status + e.timeout, summary.duration,
+    latency:percentile(50), latency:percentile(99)))
+end
+"""
+
+
+def wrk_load(port: int, path: str, queries: list[str], seconds: float, clients: int) -> dict[str, object]:
+    """``wrk`` on 127.0.0.1 with ``clients`` keep-alive connections over 2 threads, the lookups in turn."""
+    targets = ",".join(f'"{path}{urllib.parse.quote(q)}"' for q in queries)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(WRK_SCRIPT % targets)
+    try:
+        out = subprocess.run(["wrk", "-t2", f"-c{clients}", f"-d{max(1, round(seconds))}s", "-s", f.name,
+                              f"http://127.0.0.1:{port}"], capture_output=True, text=True, timeout=seconds + 60)
+    finally:
+        os.unlink(f.name)
+    line = next((x for x in out.stdout.splitlines() if x.startswith("GOVKG-WRK ")), "")
+    if not line:
+        raise RuntimeError(f"wrk printed no summary: {out.stdout[-300:]} {out.stderr[-300:]}")
+    n, errors, duration_us, p50_us, p99_us = (int(x) for x in line.split()[1:])
+    return {"requests": n, "errors": errors, "rps": n / (duration_us / 1e6), "p50_ms": p50_us / 1000,
+            "p99_ms": p99_us / 1000, "clients": clients}
+
+
+def python_load(port: int, path: str, queries: list[str], seconds: float, clients: int) -> dict[str, object]:
+    procs = max(1, min(2, clients))
+    per = max(1, clients // procs)
+    with multiprocessing.get_context("spawn").Pool(procs) as pool:
+        t = time.perf_counter()
+        parts = pool.map(_client, [(port, path, queries, seconds, per, i) for i in range(procs)])
+        wall = time.perf_counter() - t
+    lat = [x for _, _, ls in parts for x in ls]
+    n, errs = sum(p[0] for p in parts), sum(p[1] for p in parts)
+    return {"rps": n / min(wall, seconds + 0.5), "requests": n, "errors": errs, "latencies": lat,
+            "clients": procs * per}
+
+
+def pick_client(name: str) -> str:
+    if name == "auto":
+        return "wrk" if shutil.which("wrk") else "python"
+    return name
+
+
+def measure(name: str, app: str, path: str, queries: list[str], store: Path, seconds: float, clients: int,
+            client: str = "auto") -> None:
     port = free_port()
     server = _serve(app, port, store, threads=16)
+    client = pick_client(client)
     try:
         if not _wait(port, path + urllib.parse.quote(queries[0]) if queries else path):
             emit(kind="endpoint", engine=name, error="the server did not start")
             return
-        procs = max(1, min(2, clients))
-        per = max(1, clients // procs)
-        with multiprocessing.get_context("spawn").Pool(procs) as pool:
-            t = time.perf_counter()
-            parts = pool.map(_client, [(port, path, queries, seconds, per, i) for i in range(procs)])
-            wall = time.perf_counter() - t
-        lat = [x for _, _, ls in parts for x in ls]
-        n, errs = sum(p[0] for p in parts), sum(p[1] for p in parts)
-        emit(kind="endpoint", engine=name, rps=n / min(wall, seconds + 0.5), requests=n, errors=errs,
-             latencies=lat, server_peak_mb=tree_peak_mb(server.pid), clients=procs * per)
+        if client == "wrk":
+            figures = wrk_load(port, path, queries, seconds, clients)
+        else:
+            figures = python_load(port, path, queries, seconds, clients)
+        emit(kind="endpoint", engine=name, client=client, server_peak_mb=tree_peak_mb(server.pid), **figures)
     finally:
         server.terminate()
         try:
@@ -167,14 +221,18 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--dir", type=Path, required=True)
     ap.add_argument("--seconds", type=float, default=10.0)
     ap.add_argument("--clients", type=int, default=8)
+    ap.add_argument("--client", choices=("auto", "wrk", "python"), default="auto",
+                    help="load client: wrk (when on the PATH: auto) or Python threads")
     a = ap.parse_args(argv)
     queries = lookups(a.dir)
     missing = _has_sparql()
     if missing:
         emit(kind="endpoint", engine="govkg", unavailable=missing)
     else:
-        measure("govkg", "webui.app:create_app()", "/sparql?query=", queries, a.dir, a.seconds, a.clients)
-    measure("bare", "bench.bare_app:app", "/sparql?query=", queries, a.dir, a.seconds, a.clients)
+        measure("govkg", "webui.app:create_app()", "/sparql?query=", queries, a.dir, a.seconds, a.clients, a.client)
+    measure("flask-pyoxigraph", "bench.flask_app:app", "/sparql?query=", queries, a.dir, a.seconds, a.clients,
+            a.client)
+    measure("bare", "bench.bare_app:app", "/sparql?query=", queries, a.dir, a.seconds, a.clients, a.client)
     emit(kind="done", engine="endpoint")
 
 
