@@ -52,6 +52,8 @@ from graph.store.remote_text import (
     rewrite_graph_management,
 )
 from graph.store.remote_writes import (
+    MAX_UPDATE_BYTES,
+    VIRTUOSO_UPDATE_BYTES,
     Q,
     RemoteTx,
     bnode_groups,
@@ -410,7 +412,7 @@ class RemoteStore(Store):
                               ox.RdfFormat.N_TRIPLES) or b""
             self._gsp_post(targets[0], nt)
         else:
-            for part in parts(quads):
+            for part in parts(quads, VIRTUOSO_UPDATE_BYTES if self.dialect.pragmas else MAX_UPDATE_BYTES):
                 ops, later = self._data_ops(part, [])
                 for request in [" ;\n".join(ops), *later]:
                     self._send_update(request)

@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 Q = tuple[str, str, str, str | None]
 #: A write larger than this many bytes of SPARQL is sent as several requests (see ``RemoteStore.load``).
 MAX_UPDATE_BYTES = 48 * 1024 * 1024
+#: Virtuoso refuses a request whose text passes its longest string, 10 MB ("SR578: The expected result length of
+#: string concatenation is too large"): a 100k-quad load was 14.6 MB.
+VIRTUOSO_UPDATE_BYTES = 4 * 1024 * 1024
 
 
 class RemoteTx:
@@ -119,13 +122,13 @@ def bnode_groups(quads: list[Q], size: int) -> Iterator[list[Q]]:
         yield group
 
 
-def parts(quads: list[Q]) -> Iterator[list[Q]]:
-    """``quads`` in parts whose SPARQL stays under :data:`MAX_UPDATE_BYTES` (usually one part)."""
+def parts(quads: list[Q], limit: int = MAX_UPDATE_BYTES) -> Iterator[list[Q]]:
+    """``quads`` in parts whose SPARQL stays under ``limit`` bytes (usually one part)."""
     part: list[Q] = []
     size = 0
     for q in quads:
         n = len(q[0]) + len(q[1]) + len(q[2]) + 4
-        if part and size + n > MAX_UPDATE_BYTES:
+        if part and size + n > limit:
             yield part
             part, size = [], 0
         part.append(q)
