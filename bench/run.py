@@ -53,9 +53,11 @@ class Options:
         self.pyshacl_budget = self.pyshacl_budget or self.budget * 12
 
 
-def run_child(args: list[str], timeout: float, extra_env: dict[str, str] | None = None
+def run_child(args: list[str], timeout: float, extra_env: dict[str, str] | None = None, log: Path | None = None
               ) -> tuple[list[dict[str, Any]], str]:
-    """Run ``python -m ARGS`` from the checkout; returns (JSON lines printed, note: "" or why it stopped)."""
+    """Run ``python -m ARGS`` from the checkout; returns (JSON lines printed, note: "" or why it stopped).
+
+    ``log``: a file that gets each JSON line as it comes (a long run can be followed, and read if cut short)."""
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""), **(extra_env or {}))
     proc = subprocess.Popen([sys.executable, "-m", *args], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
@@ -64,11 +66,18 @@ def run_child(args: list[str], timeout: float, extra_env: dict[str, str] | None 
 
     def read() -> None:
         assert proc.stdout is not None
+        sink = log.open("a", encoding="utf-8") if log is not None else None
         for line in proc.stdout:
             try:
                 lines.append(json.loads(line))
             except json.JSONDecodeError:
                 err.append(line)
+                continue
+            if sink is not None:
+                sink.write(line)
+                sink.flush()
+        if sink is not None:
+            sink.close()
 
     def read_err() -> None:
         assert proc.stderr is not None
@@ -162,17 +171,18 @@ def _run(o: Options, govkg_env: dict[str, str]) -> list[Record]:
                                govkg_env if e == "govkg" else None)[0]
             shutil.rmtree(d, ignore_errors=True)
     _step("govkg" + (" on the remote backend" if govkg_env else ""))
-    out["govkg"] = run_child(["bench.worker", "govkg", "--dir", str(stores["govkg"]), *common], per_engine, govkg_env)
+    out["govkg"] = run_child(["bench.worker", "govkg", "--dir", str(stores["govkg"]), *common], per_engine, govkg_env,
+                             log=_log(o, "govkg"))
     pages = {r["name"]: r["calls"] for r in out["govkg"][0] if r.get("kind") == "page" and "calls" in r}
     plan.write_text(json.dumps({"pages": pages}, ensure_ascii=False), encoding="utf-8")
     _step("oxigraph")
     out["oxigraph"] = run_child(["bench.worker", "oxigraph", "--dir", str(stores["oxigraph"]), "--plan", str(plan),
-                                 *common], per_engine)
+                                 *common], per_engine, log=_log(o, "oxigraph"))
     if "rdflib" not in o.skip:
         _step("rdflib")
         rd = ["--data", str(data), "--reps", str(min(o.reps, 5)), "--budget", str(o.budget)]
         out["rdflib"] = run_child(["bench.worker", "rdflib", "--dir", str(o.workdir / "unused"), "--plan", str(plan),
-                                   *rd], load_allowance * 4 + o.budget * 60)
+                                   *rd], load_allowance * 4 + o.budget * 60, log=_log(o, "rdflib"))
     if "validation" not in o.skip:
         _step("validation")
         args = ["bench.validation", "--dir", str(stores["govkg"]), "--reps", str(o.reps), "--budget", str(o.budget),
@@ -180,12 +190,12 @@ def _run(o: Options, govkg_env: dict[str, str]) -> list[Record]:
         pyshacl_s = 0.0 if "pyshacl" in o.skip else o.pyshacl_budget * 2 + load_allowance * 2  # + load, union
         if "pyshacl" in o.skip:
             args.append("--skip-pyshacl")
-        out["validation"] = run_child(args, load_allowance * 3 + o.budget * 10 + pyshacl_s)
+        out["validation"] = run_child(args, load_allowance * 3 + o.budget * 10 + pyshacl_s, log=_log(o, "validation"))
     if "endpoint" not in o.skip:
         _step("endpoint")
         args = ["bench.endpoint", "--dir", str(stores["govkg"]), "--seconds", str(o.endpoint_seconds),
                 "--clients", str(o.clients)]
-        out["endpoint"] = run_child(args, o.endpoint_seconds * 4 + 120)
+        out["endpoint"] = run_child(args, o.endpoint_seconds * 4 + 120, log=_log(o, "endpoint"))
     out["loads"] = (loads, "")
     recs = records.build(o.scale, out, o.skip)
     meta = {"scale": o.scale, "quads": quads, "seed": o.seed, "quick": o.quick, "reps": o.reps, "budget_s": o.budget,
@@ -197,6 +207,13 @@ def _run(o: Options, govkg_env: dict[str, str]) -> list[Record]:
         write_json(recs, o.json_out, meta)
         print(f"bench: wrote {len(recs)} records to {o.json_out}", file=sys.stderr)
     return recs
+
+
+def _log(o: Options, part: str) -> Path:
+    """``WORKDIR/lines-SCALE-PART.jsonl``, emptied: the part's JSON lines as they come."""
+    p = o.workdir / f"lines-{o.scale}-{part}.jsonl"
+    p.write_text("", encoding="utf-8")
+    return p
 
 
 def _step(name: str) -> None:

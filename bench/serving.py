@@ -66,13 +66,13 @@ def _wait_up(url: str, proc: subprocess.Popen[bytes], seconds: float) -> None:
     raise SystemExit("bench.serving: the server did not answer")
 
 
-def run(store: Path, pages: list[str], index_timeout: float) -> None:
+def run(store: Path, pages: list[str], index_timeout: float, start_timeout: float = 900) -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     proc = serve(store, port)
     try:
         t0 = time.monotonic()
-        _wait_up(url, proc, 300)
+        _wait_up(url, proc, start_timeout)
         emit(kind="serving", name="start", seconds=time.monotonic() - t0)
         search = url + "/search?q="
         dt, status, headers, body = get(search + urllib.parse.quote("vụ tổ chức"))
@@ -109,8 +109,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--store", type=Path, required=True, help="a store directory (not opened by anyone else)")
     ap.add_argument("--page", action="append", default=[], help="a path to GET once after typeahead (repeatable)")
     ap.add_argument("--index-timeout", type=float, default=900, help="seconds to wait for the search index")
+    ap.add_argument("--start-timeout", type=float, default=900, help="seconds to wait for the server to answer")
     a = ap.parse_args(argv)
-    run(a.store, a.page, a.index_timeout)
+    run(a.store, a.page, a.index_timeout, a.start_timeout)
 
 
 if __name__ == "__main__":

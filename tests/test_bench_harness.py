@@ -57,6 +57,8 @@ def test_quick_run_writes_every_metric(tmp_path: Path) -> None:
     load = next(r for r in recs if r["metric"] == "load_throughput" and r["baseline_name"].startswith("raw"))
     assert load["govkg"] > 0 and load["baseline"] > 0  # the loads ran
     assert "| metric |" in proc.stdout  # the table is printed
+    followed = (tmp_path / "work" / "lines-10k-govkg.jsonl").read_text("utf-8").splitlines()
+    assert any(json.loads(line)["kind"] == "typeahead" for line in followed)  # each part's lines as they came
 
 
 def test_records_keep_every_metric_when_nothing_ran() -> None:
