@@ -20,6 +20,7 @@ from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, XSD
 
 from graph.namespaces import BASE, DCAT, ELI, GOVKG, PREFIXES, SD, SYSTEM_GRAPHS, VOID
 from graph.store.base import Store
+from graph.viewcache import Derived
 
 DATASET = URIRef(f"{BASE}/dataset")
 LICENCE_URL = URIRef("https://creativecommons.org/licenses/by/4.0/")
@@ -84,10 +85,21 @@ def _distribution(g: Graph, node: URIRef, url: str, media: str, title: str, sha2
         g.add((c, SPDX.checksumValue, Literal(sha256, datatype=XSD.hexBinary)))
 
 
+#: The counts, made once per store write (5 s at 1M triples): :func:`stats_within`.
+_STATS: Derived[dict[str, Any]] = Derived(lambda store: dataset_stats(store))
+
+
+def stats_within(store: Store, wait: float) -> dict[str, Any] | None:
+    """The counts of the store as of its last write, if they are made within ``wait`` seconds (off the caller's
+    thread); else those from before the last write; ``None`` when there are none yet."""
+    return _STATS.get_within(store, wait)
+
+
 def build_void(store: Store, public_url: str | None = None,
-               releases: Sequence[dict[str, Any]] = ()) -> Graph:
-    """The VoID and DCAT description of the store (and of ``releases``, manifests from :mod:`graph.release`)."""
-    st = dataset_stats(store)
+               releases: Sequence[dict[str, Any]] = (), stats: dict[str, Any] | None = None) -> Graph:
+    """The VoID and DCAT description of the store (and of ``releases``, manifests from :mod:`graph.release`);
+    ``stats`` are :func:`dataset_stats` when the caller has them already."""
+    st = dataset_stats(store) if stats is None else stats
     g = Graph()
     for p, ns in (("void", VOID), ("dcat", DCAT), ("dct", DCTERMS), ("sd", SD), ("spdx", SPDX), ("prov", PROV),
                   ("foaf", FOAF), ("xsd", XSD), ("rdfs", RDFS)):

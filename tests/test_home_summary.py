@@ -77,3 +77,16 @@ def test_after_a_write_the_previous_counts_are_shown_marked_until_the_recount(tm
         assert after["triples"] == store.count()  # type: ignore[index]
     finally:
         store.close()
+
+
+def test_lists_are_remembered_until_the_next_write(tmp_path: Path) -> None:
+    from graph.browse import listing
+
+    store = EmbeddedStore(tmp_path / "s")
+    try:
+        assert listing(store, "person") == []
+        assert listing(store, "person") is listing(store, "person")  # remembered
+        store.update(DATA)
+        assert [p["iri"] for p in listing(store, "person")] == [PERSON]
+    finally:
+        store.close()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import shutil
+import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -143,3 +145,37 @@ def test_latest_dump_is_the_whole_store(client: FlaskClient, store: Store, tmp_p
     fresh.load(gzip.decompress(r.data), format=fmt)
     assert fingerprint(fresh) == fingerprint(store)
     fresh.close()
+
+
+def test_well_known_void_never_waits_for_a_whole_count(paths: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch,
+                                                       tmp_path: Path) -> None:
+    """The counts read the whole store (seconds at 1M triples): a store never counted answers 503 with
+    Retry-After and a message while they are made off the request path, then the description."""
+    import threading
+
+    import graph.void as void_mod
+    import webui.dataset as dataset_mod
+
+    opened = threading.Event()
+    real = void_mod.dataset_stats
+
+    def slow(st: Store) -> dict[str, object]:
+        assert opened.wait(30)
+        return real(st)
+
+    monkeypatch.setattr(void_mod, "dataset_stats", slow)
+    monkeypatch.setattr(dataset_mod, "VOID_WAIT_S", 0.05)
+    fresh = tmp_path / "fresh"
+    shutil.copytree(paths[0], fresh)
+    app = create_app({"STORE": str(fresh), "RELEASES_DIR": str(paths[1]), "PUBLIC_URL": "http://127.0.0.1:8000"})
+    c = app.test_client()
+    r = c.get("/.well-known/void", headers={"Accept": "text/turtle"})
+    assert r.status_code == 503 and r.headers["Retry-After"] == "5"
+    assert "being counted" in r.get_json()["message"]
+    opened.set()
+    for _ in range(300):
+        r = c.get("/.well-known/void", headers={"Accept": "text/turtle"})
+        if r.status_code == 200:
+            break
+        time.sleep(0.05)
+    assert r.status_code == 200 and b"void:triples" in r.data

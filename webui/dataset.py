@@ -25,8 +25,11 @@ from flask.typing import ResponseReturnValue
 from markupsafe import escape
 
 from graph.release import default_releases_dir, list_releases, release_file
-from graph.void import build_void
+from graph.void import build_void, stats_within
 from webui.app import get_store
+
+#: Seconds /.well-known/void waits for the counts of a store just written before it answers with the previous ones.
+VOID_WAIT_S = 5.0
 
 bp = Blueprint("dataset", __name__)
 
@@ -58,7 +61,12 @@ def void() -> ResponseReturnValue:
     if best is None:
         return jsonify({"error": "not acceptable", "message": "the dataset description is offered as "
                         + ", ".join(offers)}), 406
-    g = build_void(get_store(), public_url=public_url(), releases=list_releases(releases_dir()))
+    store = get_store()
+    stats = stats_within(store, VOID_WAIT_S)
+    if stats is None:
+        return jsonify({"error": "not ready", "message": "the dataset description is being counted (it reads the "
+                        "whole store once per write); try again in a few seconds"}), 503, {"Retry-After": "5"}
+    g = build_void(store, public_url=public_url(), releases=list_releases(releases_dir()), stats=stats)
     body = g.serialize(format=VOID_FORMATS[best], encoding="utf-8")
     return Response(body, mimetype=best, headers={"Vary": "Accept", "Link": '</.well-known/void>; rel="describedby"'})
 
