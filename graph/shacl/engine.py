@@ -170,10 +170,14 @@ class Evaluator:
         if shape.deactivated:
             return []
         from graph.shacl.combined import properties_at_once, shape_constraints
+        from graph.shacl.grouped import grouped
 
         out = shape_constraints(self, shape, focus, values_done)
         inner = PathFocus(focus, shape.path) if shape.path is not None else focus
         props = [self.model[p] for p in shape.properties]
+        done, found = grouped(self, props, inner)  # siblings with one path: one pass, then their candidates
+        out += found
+        props = [p for p in props if not any(p is d for d in done)]
         out += properties_at_once(self, props, inner)
         for p in props:
             out += self.shape(p, inner, values_done=p.path is not None)

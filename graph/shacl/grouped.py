@@ -1,0 +1,132 @@
+"""Sibling property shapes with one path, in one grouped pass: candidates first, the exact checks on them after.
+
+Each constraint the engine evaluates walks every focus node of its shape (at 1M, LabelShape's ``rdfs:label``
+checks walked 112k (graph, node) pairs four times: the value tests, ``sh:minCount``, ``sh:uniqueLang`` and the
+``@vi`` qualified count).  Here one grouped query per path walks them once and keeps the (graph, node) pairs
+that may violate any of those constraints (a condition implied by each constraint's failure, so nothing is
+missed); the engine's own evaluation then runs on those pairs alone, and decides them exactly as it would
+have over all focus nodes.  Data that conforms costs one pass per path.
+
+A property shape takes part when every constraint has a grouped candidate condition: the value tests of
+:func:`graph.shacl.combined.value_test`, counts, ``sh:uniqueLang``, ``sh:hasValue`` and qualified counts whose
+value shape is written inline (:func:`graph.shacl.inline.conformance`); and no property shapes of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from rdflib import BNode, Literal
+from rdflib.namespace import SH
+from rdflib.term import Node
+
+from graph.shacl.focus import Focus, term
+from graph.shacl.results import Result
+from graph.shacl.scope import PLAIN, Scope
+
+if TYPE_CHECKING:
+    from graph.shacl.engine import Evaluator
+    from graph.shacl.shapes import Shape
+
+_SKIPPED = object()  # a constraint that never reports anything (sh:minLength 0, sh:uniqueLang false)
+
+
+@dataclass(frozen=True)
+class PairsFocus(Focus):
+    """Given (graph, node) pairs (graph ``None`` outside a scoped query)."""
+
+    pairs: tuple[tuple[Node | None, Node], ...]
+
+    def pattern(self, var: str, depth: int, scope: Scope = PLAIN) -> str:
+        if scope.scoped:
+            rows = " ".join(f"({term(g)} {term(n)})" for g, n in self.pairs if g is not None)
+            return f"{{ VALUES ({scope.g} {var}) {{ {rows} }} }}"
+        return f"{{ VALUES {var} {{ {' '.join(term(n) for _g, n in self.pairs)} }} }}"
+
+
+def _conditions(ev: Evaluator, prop: Shape, i: int) -> tuple[list[str], list[str], int] | None:
+    """(BINDs on ``?v``, HAVING conditions, queries the engine would send) for ``prop``; None: not groupable."""
+    from graph.shacl.combined import value_test
+    from graph.shacl.inline import conformance
+
+    if prop.deactivated or prop.path is None or prop.properties:
+        return None
+    binds: list[str] = []
+    having: list[str] = []
+    values = queries = 0
+    for j, c in enumerate(prop.constraints):
+        k = f"?_g{i}_{j}"
+        p = c.param
+        if p == SH.minLength and int(c.value) == 0:  # type: ignore[call-overload]
+            continue
+        test = value_test(ev, prop, c)
+        if test is not None:
+            binds.append(f"BIND(COALESCE({test[0]}, false) AS {k})")
+            having.append(f"SUM(COALESCE(IF({k}, 1, 0), 0)) > 0")
+            values += 1
+        elif p == SH.minCount:
+            n = int(c.value)  # type: ignore[call-overload]
+            having.append("COUNT(?v) < 1" if n == 1 else f"COUNT(DISTINCT ?v) < {n}")
+            queries += 1
+        elif p == SH.maxCount:
+            having.append(f"COUNT(?v) > {int(c.value)}")  # type: ignore[call-overload]
+            queries += 1
+        elif p == SH.uniqueLang:
+            if not (isinstance(c.value, Literal) and c.value.value is True):
+                continue
+            binds.append(f'BIND(IF(isLiteral(?v) && LANG(?v) != "", ?v, ?_none) AS {k}) BIND(LCASE(LANG({k})) AS {k}l)')
+            having.append(f"COUNT({k}) > COUNT(DISTINCT {k}l)")
+            queries += 1
+        elif p == SH.hasValue and not isinstance(c.value, BNode):
+            having.append(f"SUM(COALESCE(IF(sameTerm(?v, {term(c.value)}), 1, 0), 0)) = 0")
+            queries += 1
+        elif p == SH.qualifiedValueShape:
+            conf = conformance(ev, c.value, "?v")
+            if conf is None:
+                return None
+            lo, hi = (int(x) for x in c.items[:2])  # type: ignore[call-overload]
+            binds.append(f"BIND(IF(COALESCE({conf}, false), ?v, ?_none) AS {k})")
+            having += [f"COUNT({k}) > {hi}"] * (hi >= 0)
+            having += [f"COUNT({k}) < 1" if lo == 1 else f"COUNT(DISTINCT {k}) < {lo}"] * (lo >= 0)
+            queries += 1
+        else:
+            return None
+    return binds, having, queries + (1 if values else 0)
+
+
+def grouped(ev: Evaluator, props: list[Shape], focus: Focus) -> tuple[list[Shape], list[Result]]:
+    """(the property shapes of ``props`` evaluated here, their results on ``focus``)."""
+    from graph.shacl.combined import properties_at_once
+
+    groups: dict[object, list[tuple[Shape, list[str], list[str], int]]] = {}
+    for i, prop in enumerate(props):
+        cond = _conditions(ev, prop, i)
+        if cond is not None:
+            groups.setdefault(prop.path, []).append((prop, *cond))
+    done: list[Shape] = []
+    out: list[Result] = []
+    for path, members in groups.items():
+        if sum(m[3] for m in members) < 2:  # one query either way: leave it to the engine
+            continue
+        shapes = [m[0] for m in members]
+        done += shapes
+        having = [h for m in members for h in m[2]]
+        if not having:
+            continue
+        binds = " ".join(b for m in members for b in m[1])
+        g = ev.sc.g
+        q = (
+            f"SELECT {g} ?this WHERE {{ {focus.pattern('?this', 0, ev.sc)} "
+            f"OPTIONAL {{ {ev.sc.values(path)} {binds} }} }} "  # type: ignore[arg-type]
+            f"GROUP BY {g} ?this HAVING ({' || '.join(having)})"
+        )
+        pairs = tuple(sorted({ev.sc.key(r, "this") for r in ev.source.select(q)}, key=str))
+        if not pairs:
+            continue
+        named = not any(isinstance(n, BNode) or isinstance(gr, BNode) for gr, n in pairs)
+        sub: Focus = PairsFocus(pairs) if named else focus
+        out += properties_at_once(ev, shapes, sub)
+        for s in shapes:
+            out += ev.shape(s, sub, values_done=True)
+    return done, out
