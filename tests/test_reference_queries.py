@@ -1,18 +1,26 @@
-"""The two reference-graph questions of the README, each one SPARQL query in docs/queries/, and their answers."""
+"""The two reference-graph questions of the README, each one SPARQL query in docs/queries/, and their answers.
+
+Each runs on both backends: the embedded store and the session's Virtuoso (tests/remote_fixtures.py), both seeded
+from the checkout, since the README offers them to a researcher on either.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from graph.namespaces import BASE
+from graph.seed import load_seed
 from graph.store import Store
+from tests.remote_fixtures import open_remote
 from tests.seeded import seeded_store, values
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "docs" / "queries"
 U = f"{BASE}/id/unit/"
+BACKENDS = ("embedded", "remote")
 
 # Nghị quyết 176/2025/QH15 (in force 01/03/2025): the five mergers, as the National Assembly decided them.
 MERGERS_2025 = {
@@ -27,12 +35,29 @@ MERGERS_2025 = {
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    return seeded_store(tmp_path_factory, "refq")
+def store(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest, backend: str) -> Iterator[Store]:
+    if backend == "embedded":
+        yield seeded_store(tmp_path_factory, "refq")
+        return
+    remote = open_remote(request.getfixturevalue("virtuoso"))
+    remote.update("CLEAR ALL")
+    load_seed(remote)
+    yield remote
+    remote.close()
 
 
 def run(store: Store, sparql: str) -> list[dict[str, str]]:
     return values(store, sparql)
+
+
+#: Virtuoso 7 (Debian's virtuoso-opensource) projects the wrong ?unit from 51's grouped sub-select once several
+#: OPTIONALs join it (its aggregates are right); strict, so the mark must go when the query or the engine is fixed.
+VIRTUOSO_GROUP_KEY = "Virtuoso projects a wrong group key ?unit from 51's sub-select joined by several OPTIONALs"
+
+
+def expect_virtuoso_bug(request: pytest.FixtureRequest, backend: str) -> None:
+    if backend == "remote":
+        request.applymarker(pytest.mark.xfail(reason=VIRTUOSO_GROUP_KEY, strict=True))
 
 
 @pytest.mark.parametrize("name", ["50-ministries-merged-2025.rq", "51-unit-name-today.rq"])
@@ -48,7 +73,8 @@ def test_ministries_merged_in_2025(store: Store) -> None:
     assert {r["basis"] for r in rows} == {"176/2025/QH15"}
 
 
-def test_what_a_unit_is_called_today(store: Store) -> None:
+def test_what_a_unit_is_called_today(store: Store, request: pytest.FixtureRequest, backend: str) -> None:
+    expect_virtuoso_bug(request, backend)
     rows = run(store, (QUERIES / "51-unit-name-today.rq").read_text(encoding="utf-8"))
     got = {r["asked"]: (r["unit"], r["today"], r["partOf"]) for r in rows}
     assert got == {
