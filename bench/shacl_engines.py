@@ -125,7 +125,7 @@ def engine(name: str, shapes: list[ox.Triple]) -> Validate:
             r = pyrudof.Rudof(pyrudof.RudofConfig())
             r.read_shacl(text, pyrudof.ShaclFormat.NTriples)
             r.read_data(nt(triples), pyrudof.RDFFormat.NTriples)
-            return sorted(((e.focus_node, None, None, None, e.component, e.severity)
+            return sorted(((e.focus_node, e.path, e.value, e.source_shape, e.constraint_component, e.severity)
                            for e in r.validate_shacl()), key=str)
 
         return run_rudof
