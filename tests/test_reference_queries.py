@@ -50,16 +50,6 @@ def run(store: Store, sparql: str) -> list[dict[str, str]]:
     return values(store, sparql)
 
 
-#: Virtuoso 7 (Debian's virtuoso-opensource) projects the wrong ?unit from 51's grouped sub-select once several
-#: OPTIONALs join it (its aggregates are right); strict, so the mark must go when the query or the engine is fixed.
-VIRTUOSO_GROUP_KEY = "Virtuoso projects a wrong group key ?unit from 51's sub-select joined by several OPTIONALs"
-
-
-def expect_virtuoso_bug(request: pytest.FixtureRequest, backend: str) -> None:
-    if backend == "remote":
-        request.applymarker(pytest.mark.xfail(reason=VIRTUOSO_GROUP_KEY, strict=True))
-
-
 @pytest.mark.parametrize("name", ["50-ministries-merged-2025.rq", "51-unit-name-today.rq"])
 def test_query_files_say_what_they_answer_in_both_languages(name: str) -> None:
     lines = (QUERIES / name).read_text(encoding="utf-8").splitlines()
@@ -73,8 +63,7 @@ def test_ministries_merged_in_2025(store: Store) -> None:
     assert {r["basis"] for r in rows} == {"176/2025/QH15"}
 
 
-def test_what_a_unit_is_called_today(store: Store, request: pytest.FixtureRequest, backend: str) -> None:
-    expect_virtuoso_bug(request, backend)
+def test_what_a_unit_is_called_today(store: Store) -> None:
     rows = run(store, (QUERIES / "51-unit-name-today.rq").read_text(encoding="utf-8"))
     got = {r["asked"]: (r["unit"], r["today"], r["partOf"]) for r in rows}
     assert got == {
