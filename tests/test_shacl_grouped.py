@@ -10,6 +10,7 @@ import graph.shacl.grouped as grouped_module
 from graph.shacl.access import StoreSource
 from graph.shacl.engine import Evaluator
 from graph.shacl.focus import TargetFocus
+from graph.shacl.scope import PLAIN, Scope
 from graph.shacl.validator import compile_shapes, memory_store
 from graph.validate import load_shapes
 from tests.test_shacl_parity import keys, parity, with_ontology
@@ -116,3 +117,23 @@ def test_label_shape_walks_its_labels_once(without_grouping) -> None:
     asked_before, found_before = run(data)
     assert found_before == found
     assert len([q for q in asked_before if "rdf-schema#label" in q]) > len(label_queries) + 1
+
+
+def test_many_flagged_pairs_are_checked_on_all_focus_nodes(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = Graph().parse(data=DATA, format="turtle")
+    shapes = Graph().parse(data=SHAPES, format="turtle")
+    named: list[int] = []
+    pattern = grouped_module.PairsFocus.pattern
+
+    def counting(self: grouped_module.PairsFocus, var: str, depth: int, scope: Scope = PLAIN) -> str:
+        named.append(len(self.pairs))
+        return pattern(self, var, depth, scope)
+
+    monkeypatch.setattr(grouped_module.PairsFocus, "pattern", counting)
+    mine, ref = parity(data, shapes)
+    assert max(named) == 3, "x2, x3 and x4 flagged on ex:p, and checked by name"
+    monkeypatch.setattr(grouped_module, "MAX_PAIRS", 2)
+    named.clear()
+    capped, _ = parity(data, shapes)
+    assert named and max(named) <= 2
+    assert mine == capped == ref
