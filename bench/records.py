@@ -184,8 +184,11 @@ def _validation(scale: str, out: Lines, skip: set[str]) -> list[Record]:
     if gf and pu and "results" in gf:
         note = (f"a different question (each graph may lean on the others' types); "
                 f"results: govkg per graph {gf['results']}, pyshacl union {pu.get('results')}")
-    out_recs.append(Record("validate_full_union", scale, gfs, pus, "pyshacl union of all graphs as one graph", "s",
-                           note=note))
+    # The issue words the target against pySHACL "over the whole graph": judged here too, not only per graph.
+    ru = Record("validate_full_union", scale, gfs, pus, "pyshacl union of all graphs as one graph", "s",
+                target="≥ 10x faster", note=note)
+    ru.meets = None if ru.ratio is None else ru.ratio <= 0.1
+    out_recs.append(ru)
     return out_recs
 
 
