@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import multiprocessing
 import os
 import statistics
 import subprocess
@@ -27,7 +26,7 @@ import urllib.parse
 from pathlib import Path
 from typing import Any
 
-from bench.endpoint import _client, free_port
+from bench.endpoint import free_port, python_load
 from bench.http_pages import load_pages, record_pages, row_counts, serve_rdflib
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,22 +62,12 @@ def _stop(p: subprocess.Popen[bytes]) -> None:
 
 
 def _load(port: int, path: str, queries: list[str], seconds: float, clients: int) -> dict[str, Any]:
-    procs = max(1, min(2, clients))
-    per = max(1, clients // procs)
-    with multiprocessing.get_context("spawn").Pool(procs) as pool:
-        t = time.perf_counter()
-        parts = pool.map(_client, [(port, path, queries, seconds, per, i) for i in range(procs)])
-        wall = time.perf_counter() - t
-    lat = sorted(x for _, _, ls in parts for x in ls)
+    out = python_load(port, path, queries, seconds, clients)
+    lat = sorted(out.pop("latencies"))  # type: ignore[call-overload]
     n = len(lat)
-    return {
-        "requests": n,
-        "errors": sum(p[1] for p in parts),
-        "rps": n / min(wall, seconds + 0.5),
-        "p50_ms": statistics.median(lat) * 1000 if lat else None,
-        "p99_ms": lat[min(n - 1, int(n * 0.99))] * 1000 if lat else None,
-        "clients": procs * per,
-    }
+    out["p50_ms"] = statistics.median(lat) * 1000 if lat else None
+    out["p99_ms"] = lat[min(n - 1, int(n * 0.99))] * 1000 if lat else None
+    return out
 
 
 def _entity_queries(port: int, n: int = 50) -> list[str]:

@@ -133,10 +133,6 @@ def replay_raw(ox_store: Any, calls: list[tuple[str, dict[str, Any]]]) -> int:
 def measure_page(store: Any, call: Callable[[Any], Any], reps: int, budget: float) -> dict[str, Any]:
     """p50/p95 of a page's data function on ``store`` and of the raw engine replaying the same queries, the
     two alternating (the machine's load hits both alike)."""
-    import time
-
-    from bench.measure import p50, p95
-
     rec = Recorder(store)
     call(rec)  # warm
     rec.calls.clear()
@@ -144,10 +140,23 @@ def measure_page(store: Any, call: Callable[[Any], Any], reps: int, budget: floa
     calls = list(rec.calls)
     rows = replay_raw(store.ox, calls)
     call(store)  # caches kept per store object (graph.viewcache): warm the store's own, as the server's are
+    return _alternate(store, call, calls, rows, reps, budget)
+
+
+def _alternate(store: Any, call: Callable[[Any], Any], calls: list[Any], rows: int, reps: int, budget: float,
+               before: Callable[[], None] | None = None) -> dict[str, Any]:
+    """govkg's call and the raw engine's replay of ``calls`` in turn (``before`` runs ahead of each call), until
+    ``reps`` samples or ``budget`` seconds (at least one sample); their p50/p95 and the ratio."""
+    import time
+
+    from bench.measure import p50, p95
+
     mine: list[float] = []
     raw: list[float] = []
     start = time.perf_counter()
     while len(mine) < reps and (not mine or time.perf_counter() - start < budget):
+        if before is not None:
+            before()
         t = time.perf_counter()
         call(store)
         mine.append(time.perf_counter() - t)
@@ -162,9 +171,6 @@ def measure_cold(store: Any, call: Callable[[Any], Any], reps: int, budget: floa
     """Like :func:`measure_page`, but every repetition is the first call after a write: all that the viewer
     remembers per store generation is forgotten first (:func:`graph.viewcache.invalidate`, what a write does), the
     process and the disk cache staying warm.  The raw engine replays the queries of such a first call."""
-    import time
-
-    from bench.measure import p50, p95
     from graph.viewcache import invalidate
 
     call(store)  # the pages and the disk warm, as in a server that has been serving
@@ -173,19 +179,7 @@ def measure_cold(store: Any, call: Callable[[Any], Any], reps: int, budget: floa
     call(rec)
     calls = list(rec.calls)
     rows = replay_raw(store.ox, calls)
-    mine: list[float] = []
-    raw: list[float] = []
-    start = time.perf_counter()
-    while len(mine) < reps and (not mine or time.perf_counter() - start < budget):
-        invalidate()
-        t = time.perf_counter()
-        call(store)
-        mine.append(time.perf_counter() - t)
-        t = time.perf_counter()
-        replay_raw(store.ox, calls)
-        raw.append(time.perf_counter() - t)
-    return {"n": len(mine), "queries": len(calls), "rows": rows, "p50": p50(mine), "p95": p95(mine),
-            "raw_p50": p50(raw), "raw_p95": p95(raw), "ratio": p50(mine) / max(p50(raw), 1e-9)}
+    return _alternate(store, call, calls, rows, reps, budget, before=invalidate)
 
 
 def _print_row(name: str, r: dict[str, Any]) -> None:
