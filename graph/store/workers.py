@@ -141,6 +141,7 @@ class QueryPool:
         self._all: set[_Worker] = set()
         self._closed = False
         self.killed = 0  # workers stopped at the time limit, for /healthz and tests
+        self.fresh_lost = 0  # workers that died on their first job (the job was sent again to another)
         for _ in range(self.size):
             self._spawn()
 
@@ -188,9 +189,23 @@ class QueryPool:
     # --- queries ------------------------------------------------------------------------------------
 
     def run(self, job: QueryJob, timeout: float) -> QueryAnswer:
-        """Run ``job``; raise :class:`QueryTimeout` after ``timeout`` seconds (the worker is killed)."""
+        """Run ``job``; raise :class:`QueryTimeout` after ``timeout`` seconds (the worker is killed).
+
+        A worker that dies on the first job it is given (it may have died as it started, e.g. on its memory limit
+        while opening the checkpoint) is replaced and the job is sent once more, to another worker: a query must
+        not fail because a fresh worker did.  A worker that had answered before and dies is the query's doing
+        (an engine fault, the memory limit): :class:`WorkerLost`, no second try."""
         deadline = time.monotonic() + timeout
         w = self._acquire(deadline)
+        if w.has_prefixes:
+            return self._run_on(w, job, deadline, timeout)
+        try:
+            return self._run_on(w, job, deadline, timeout)
+        except WorkerLost:
+            self.fresh_lost += 1
+            return self._run_on(self._acquire(deadline), job, deadline, timeout)
+
+    def _run_on(self, w: _Worker, job: QueryJob, deadline: float, timeout: float) -> QueryAnswer:
         try:
             if not w.ready:
                 w.read_frame(deadline)
