@@ -1,8 +1,9 @@
 """A pool of query worker processes with a real time limit.
 
-pyoxigraph cannot cancel a running query from another thread, so the public query route never runs a query
-in the server process: each query goes to a worker process (:mod:`graph.store.query_worker`) that has the
-latest checkpoint generation (:mod:`graph.store.snapshots`) open read-only.  When the time limit passes the
+pyoxigraph cannot cancel a running query from another thread, so the public query route runs no query in the
+server process whose work it cannot bound (only provably bounded lookups, :mod:`graph.bounded`, are answered
+there): each other query goes to a worker process (:mod:`graph.store.query_worker`) that has the latest
+checkpoint generation (:mod:`graph.store.snapshots`) open read-only.  When the time limit passes the
 worker is killed with SIGKILL, which truly stops the query, and a fresh one takes its place; other queries
 are served by the other workers meanwhile.  A worker that crashes (an engine fault, the memory limit) is
 replaced the same way.  Because workers open checkpoints read-only, the query route cannot write.
