@@ -17,8 +17,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.labels import iri_ref, kind_of, linkable
-from graph.lexical import labels
+from graph.labels import iri_ref, kind_of, labels, linkable
 from graph.namespaces import ID, PREFIXES
 from graph.paths import NODE_KINDS, Rel, facts, shortest_paths
 from graph.rankings import WAIT_S as RANK_WAIT_S

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from graph.labels import iri_ref, kind_of, linkable, values
-from graph.lexical import labels, solutions
+from graph.labels import iri_ref, kind_of, labels, linkable, values
+from graph.lexical import solutions
 from graph.store.base import Store
 from graph.viewcache import Derived
 

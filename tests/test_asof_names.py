@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from graph import lexical
+from graph import labels as lexical
 from graph.asof import names_on, org_chart
 from graph.store import Store, forget, open_store
 
