@@ -1,15 +1,18 @@
 """``govkg serve``: the viewer and the SPARQL endpoint on gunicorn.
 
-One gunicorn worker process with threads owns the read-write store (RocksDB allows one writer process);
-queries run in its pool of killable query-worker processes (:mod:`graph.store.workers`).  An empty store
-is first seeded from the checkout (ontology, shapes, ``data/``) unless ``--no-seed`` is given.
+gunicorn runs ``SERVING_PROCESSES`` worker processes with threads (:mod:`webui.processes`).  One of them, the
+primary, owns the read-write store (RocksDB allows one writer process); queries run in its pool of killable
+query-worker processes (:mod:`graph.store.workers`).  The others, readers, answer bounded lookups on the
+primary's latest checkpoint and forward everything else to it over a private unix socket (:mod:`webui.readers`).
+An empty store is first seeded from the checkout (ontology, shapes, ``data/``) unless ``--no-seed`` is given.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -20,15 +23,18 @@ from graph.settings import read_settings
 from graph.store import default_store_path, forget, open_store
 from graph.store.embedded import EmbeddedStore
 
+if TYPE_CHECKING:
+    from webui.processes import Run
+
 
 def register(cli: click.Group) -> None:
     cli.add_command(serve)
 
 
-def gunicorn_options(host: str, port: int, threads: int) -> dict[str, Any]:
+def gunicorn_options(host: str, port: int, threads: int, run: Run | None = None) -> dict[str, Any]:
     return {
-        "bind": f"{host}:{port}",
-        "workers": 1,  # one process owns the store; queries fan out to the worker pool
+        "bind": run.binds(host, port) if run is not None else [f"{host}:{port}"],
+        "workers": run.processes if run is not None else 1,  # one primary owns the store (webui.processes)
         "worker_class": "gthread",
         "threads": threads,
         "timeout": 120,  # heartbeat of the worker process; queries stop at QUERY_TIMEOUT_S (at most 60)
@@ -93,10 +99,15 @@ def first_checkpoint(app: Any) -> None:
             logging.getLogger("govkg.serve").warning("no checkpoint at start-up: %s", e)
 
 
-def run_server(host: str, port: int, store_path: Path, threads: int) -> None:
+def run_server(host: str, port: int, store_path: Path, threads: int, processes: int = 1) -> None:
     from gunicorn.app.base import BaseApplication
 
     from webui.app import create_app
+    from webui.forwarding import trusting_readers
+    from webui.processes import Run, post_fork, reader_app
+
+    run = Run(processes)
+    role = ["primary"]
 
     class GovkgApplication(BaseApplication):
         def __init__(self, options: dict[str, Any]) -> None:
@@ -106,14 +117,20 @@ def run_server(host: str, port: int, store_path: Path, threads: int) -> None:
         def load_config(self) -> None:
             for k, v in self.options.items():
                 self.cfg.set(k, v)
+            self.cfg.set("post_fork", lambda server, worker: role.__setitem__(0, post_fork(run, worker)))
 
         def load(self) -> Any:
+            if role[0] == "reader":
+                return reader_app(run, store_path)
             app = create_app()
             first_checkpoint(app)
-            return app
+            return trusting_readers(app, run.secret) if run.processes > 1 else app
 
     os.environ["GOVKG_STORE"] = str(store_path)
-    GovkgApplication(gunicorn_options(host, port, threads)).run()
+    try:
+        GovkgApplication(gunicorn_options(host, port, threads, run)).run()
+    finally:
+        shutil.rmtree(run.directory, ignore_errors=True)
 
 
 @click.command()
@@ -133,8 +150,13 @@ def serve(host: str, port: int, no_seed: bool, store_path: Path | None) -> None:
     proc.join()
     if proc.exitcode != 0:
         raise click.ClickException(f"the store in {path} could not be prepared (see above)")
-    threads = int(read_settings()["THREADS"])
-    backend = str(read_settings()["BACKEND"]).strip().lower()
-    what = "the remote engine " + str(read_settings()["REMOTE_QUERY_URL"]) if backend == "remote" else str(path)
-    click.echo(f"serving {what} on http://{host}:{port}/ (SPARQL at /sparql)", err=True)
-    run_server(host, port, path, threads)
+    from webui.processes import processes_setting
+
+    settings = read_settings()
+    threads = int(settings["THREADS"])
+    backend = str(settings["BACKEND"]).strip().lower()
+    # a remote engine has no checkpoints to read: one process, which sends queries to the engine
+    processes = 1 if backend == "remote" else processes_setting(int(settings["SERVING_PROCESSES"]))
+    what = "the remote engine " + str(settings["REMOTE_QUERY_URL"]) if backend == "remote" else str(path)
+    click.echo(f"serving {what} on http://{host}:{port}/ (SPARQL at /sparql; {processes} processes)", err=True)
+    run_server(host, port, path, threads, processes)

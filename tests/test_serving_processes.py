@@ -1,0 +1,145 @@
+"""``govkg serve`` with several processes (``SERVING_PROCESSES=3``): one primary owns the store, readers answer
+bounded lookups on its latest checkpoint and forward the rest (webui/processes.py, webui/readers.py).
+
+The real server on 127.0.0.1 with a seeded store on disk.  Each request below goes on a new connection, so the
+kernel hands it to any of the processes; a test asks until it has seen the process it needs (a reader's answer
+says ``X-Govkg-Answered-By: reader``, a forwarded one carries ``X-Govkg-Via: reader``).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.http_server import LiveServer, live_server
+
+ENV = {"SERVING_PROCESSES": "3", "COOKIE_SECURE": "0"}
+UNIT = "https://w3id.org/govkg/id/unit/van-phong-chinh-phu"  # a unit of the seed
+EVENT = "https://w3id.org/govkg/id/event/2023-07-18-ky-ket-giao-uoc-thi-dua-vpcp-khoi-thi-dua-3"  # blank nodes
+LOOKUP = f"SELECT ?p ?o WHERE {{ <{UNIT}> ?p ?o }}"
+TRIES = 120
+BURST = 6
+SKIP_HEADERS = {"date", "x-govkg-answered-by", "x-govkg-via", "server"}
+
+
+@pytest.fixture(scope="module")
+def srv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    with live_server(tmp_path_factory.mktemp("procs") / "store", env=ENV) as s:
+        yield s
+
+
+def fresh(method: str, url: str, **kw: object) -> requests.Response:
+    """One request on its own connection (any process may take it)."""
+    with requests.Session() as s:
+        return s.request(method, url, timeout=30, **kw)  # type: ignore[arg-type]
+
+
+def until(pred: Callable[[requests.Response], bool], make: Callable[[], requests.Response]) -> requests.Response:
+    """The first answer ``pred`` likes, asking in bursts of concurrent requests (an idle server's kernel tends to
+    wake the same process; a burst keeps them all busy)."""
+    with ThreadPoolExecutor(BURST) as pool:
+        for _ in range(TRIES // BURST):
+            for r in pool.map(lambda _: make(), range(BURST)):
+                if pred(r):
+                    return r
+    raise AssertionError(f"no answer of the kind wanted in {TRIES} requests")
+
+
+def by(who: str) -> Callable[[requests.Response], bool]:
+    return lambda r: r.headers.get("X-Govkg-Answered-By") == who
+
+
+def headers(r: requests.Response) -> list[tuple[str, str]]:
+    return sorted((k.lower(), v) for k, v in r.headers.items() if k.lower() not in SKIP_HEADERS)
+
+
+@pytest.mark.parametrize(("query", "accept"), [
+    (LOOKUP, "application/sparql-results+json"),
+    (LOOKUP, "application/sparql-results+xml"),
+    (LOOKUP, "text/csv"),
+    (LOOKUP, "text/tab-separated-values"),
+    (LOOKUP, "*/*"),
+    (f"ASK {{ <{UNIT}> ?p ?o }}", "application/json"),
+    (f"SELECT * {{ <{EVENT}> ?p ?o }}", "application/sparql-results+json"),
+    ("BASE <https://w3id.org/govkg/id/> SELECT * { <unit/van-phong-chinh-phu> rdfs:label ?l }", "text/csv"),
+    (f"CONSTRUCT WHERE {{ <{UNIT}> ?p ?o }}", "text/turtle"),
+    (f"CONSTRUCT WHERE {{ <{UNIT}> ?p ?o }}", "application/n-triples"),
+    (f"CONSTRUCT WHERE {{ <{UNIT}> ?p ?o }}", "application/ld+json"),
+    (f"CONSTRUCT WHERE {{ <{UNIT}> ?p ?o }}", "application/rdf+xml"),
+])
+def test_readers_answer_lookups_as_the_primary_does(srv: LiveServer, query: str, accept: str) -> None:
+    for method in ("GET", "POST"):
+        if method == "GET":
+            def ask() -> requests.Response:
+                return fresh("GET", srv.url + "/sparql", params={"query": query}, headers={"Accept": accept})
+        else:
+            def ask() -> requests.Response:
+                return fresh("POST", srv.url + "/sparql", data={"query": query}, headers={"Accept": accept})
+        mine, primary = until(by("reader"), ask), until(by("server"), ask)
+        assert mine.status_code == primary.status_code == 200
+        assert mine.content == primary.content and len(mine.content) > 20
+        assert headers(mine) == headers(primary)
+
+
+def test_a_write_is_seen_by_the_next_query_on_every_process(srv: LiveServer) -> None:
+    for k in range(3):
+        s = f"urn:govkg-test:procs-{k}"
+        r = fresh("POST", srv.url + "/update", data={"update": f'INSERT DATA {{ GRAPH <urn:g:procs> {{ <{s}> '
+                                                               f'<urn:p> "{k}" }} }}'}, headers=srv.auth())
+        assert r.status_code == 204, r.text
+        seen: set[str] = set()
+        for _ in range(30):
+            r = fresh("GET", srv.url + "/sparql", params={"query": f"ASK {{ <{s}> <urn:p> ?o }}"},
+                      headers={"Accept": "application/sparql-results+json"})
+            assert r.status_code == 200 and r.json()["boolean"] is True, (r.headers, r.text)
+            seen.add(r.headers["X-Govkg-Answered-By"])
+        assert "reader" in seen
+
+
+def test_forwarded_routes_work_through_a_reader(srv: LiveServer) -> None:
+    page = until(lambda r: r.headers.get("X-Govkg-Via") == "reader", lambda: fresh("GET", srv.url + "/"))
+    assert page.status_code == 200 and "text/html" in page.headers["Content-Type"]
+    # an unbounded query goes on to the primary's query workers
+    r = until(lambda r: r.headers.get("X-Govkg-Via") == "reader",
+              lambda: fresh("GET", srv.url + "/sparql", params={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"},
+                            headers={"Accept": "application/sparql-results+json"}))
+    assert r.status_code == 200 and r.headers["X-Govkg-Answered-By"] == "worker"
+    assert int(r.json()["results"]["bindings"][0]["n"]["value"]) > 100
+    # a steward signs in through a reader: the session cookie comes back, and works on any process
+    token = srv.token("steward")
+    r = until(lambda r: r.headers.get("X-Govkg-Via") == "reader",
+              lambda: fresh("POST", srv.url + "/steward/sign-in", data={"token": token}, allow_redirects=False))
+    assert r.status_code == 303 and "session" in r.headers.get("Set-Cookie", "")
+    for _ in range(6):
+        desk = fresh("GET", srv.url + "/steward", cookies=r.cookies)
+        assert desk.status_code == 200 and "sign-out" in desk.text
+    # errors are the primary's own
+    bad = until(lambda r: r.headers.get("X-Govkg-Via") == "reader",
+                lambda: fresh("GET", srv.url + "/sparql", params={"query": "SELECT ?x WHERE { <a> ?p"}))
+    assert bad.status_code == 400
+
+
+def reader_pids(srv: LiveServer) -> list[int]:
+    holds = Path(f"{srv.store}.snapshots") / "holds"
+    return [int(f.name) for f in holds.iterdir() if f.name.isdigit()]
+
+
+def test_a_reader_killed_is_replaced_and_lookups_go_on(srv: LiveServer) -> None:
+    def ask() -> requests.Response:
+        return fresh("GET", srv.url + "/sparql", params={"query": LOOKUP})
+
+    until(by("reader"), ask)
+    before = set(reader_pids(srv))
+    os.kill(sorted(before)[0], signal.SIGKILL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not set(reader_pids(srv)) - before:  # a new reader has answered
+        r = ask()
+        assert r.status_code == 200 and r.headers["X-Govkg-Answered-By"] in ("reader", "server")
+    assert set(reader_pids(srv)) - before, "no new reader answered a lookup within 60 s"

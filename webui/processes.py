@@ -1,0 +1,89 @@
+"""The processes of ``govkg serve``: one *primary* owns the store, the others are *readers*.
+
+gunicorn's arbiter opens the public port and a private unix socket, then forks ``SERVING_PROCESSES`` worker
+processes that all accept on the public port.  Right after its fork (:func:`post_fork`) each one tries to take an
+exclusive ``flock`` on ``primary.lock`` in the run's private directory: the one that gets it is the primary (it
+also accepts on the private socket, opens the read-write store, publishes checkpoints, owns the query workers,
+caches and writes); the others are readers (:mod:`webui.readers`) and stop listening on the private socket.  The
+kernel drops the lock with its process, so when the primary dies (even by SIGKILL) the process gunicorn forks in
+its place takes it; a reader that dies is replaced by a reader.  Forwards that arrive meanwhile wait in the private
+socket's backlog, which the arbiter keeps open.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import secrets
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+_LOCK_FD: list[int] = []  # the primary's lock, held for the life of the process
+
+
+@dataclass
+class Run:
+    """What the arbiter makes for one run and its forked workers inherit."""
+
+    processes: int
+    directory: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="govkg-serve-")))
+    secret: str = field(default_factory=lambda: secrets.token_hex(16))
+
+    @property
+    def socket(self) -> Path:
+        return self.directory / "primary.sock"
+
+    @property
+    def lock(self) -> Path:
+        return self.directory / "primary.lock"
+
+    def binds(self, host: str, port: int) -> list[str]:
+        public = f"{host}:{port}"
+        return [public] if self.processes <= 1 else [public, f"unix:{self.socket}"]
+
+
+def processes_setting(value: int, cpus: int | None = None) -> int:
+    """``SERVING_PROCESSES``: 0 means the CPU count, at least 2 and at most 4."""
+    if value > 0:
+        return value
+    return max(2, min(4, cpus or os.cpu_count() or 2))
+
+
+def take_primary(lock: Path) -> bool:
+    """Whether this process is the primary: it holds the run's lock (for as long as it lives)."""
+    if _LOCK_FD:
+        return True
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return False
+    _LOCK_FD.append(fd)
+    return True
+
+
+def post_fork(run: Run, worker: Any) -> str:
+    """gunicorn's ``post_fork`` for ``run``: this worker's role, ``primary`` or ``reader``; a reader stops
+    listening on the private socket (only the primary answers forwards)."""
+    if run.processes <= 1 or take_primary(run.lock):
+        return "primary"
+    private = str(run.socket)
+    worker.sockets = [s for s in worker.sockets if str(getattr(s, "cfg_addr", "")) != private]
+    return "reader"
+
+
+def snapshots_root(store_path: Path) -> Path:
+    """Where the primary's checkpoint generations of ``store_path`` live (as :class:`graph.store.snapshots.
+    Snapshots` puts them)."""
+    return store_path.parent / f"{store_path.name}.snapshots"
+
+
+def reader_app(run: Run, store_path: Path) -> Any:
+    from graph.settings import read_settings
+    from webui.forwarding import Forwarder
+    from webui.readers import ReaderApp
+
+    return ReaderApp(read_settings(), snapshots_root(store_path), Forwarder(str(run.socket), run.secret))
