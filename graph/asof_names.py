@@ -25,10 +25,11 @@ from datetime import date
 from graph.asof_holders import iri_checked as _iri
 from graph.asof_holders import iso_date as _iso
 from graph.asof_holders import solutions as _solutions
+from graph.kept import KeptMemo
 from graph.lexical import bindings
 from graph.namespaces import BASE
 from graph.store.base import Store
-from graph.viewcache import Derived
+from graph.write_log import Key
 
 RENAME = f"{BASE}/id/concept/change-type/rename"
 #: The languages whose names are decided.
@@ -74,12 +75,15 @@ def _legal(store: Store) -> dict[str, list[str]]:
     return out
 
 
-_LEGAL: Derived[dict[str, list[str]]] = Derived(_legal)
+#: Kept until a write touches what decides names (:mod:`graph.write_log`: a legal document's dates or type, the
+#: source of a graph when it is a legal document).
+_LEGAL: KeptMemo[str, dict[str, list[str]]] = KeptMemo(1)
+NAMES_DEPS: tuple[Key, ...] = (("names", ""),)
 
 
 def legal_graphs(store: Store) -> dict[str, list[str]]:
-    """``{graph: dates of its legal document}`` of every graph derived from a legal document (per generation)."""
-    return _LEGAL.get(store)
+    """``{graph: dates of its legal document}`` of every graph derived from a legal document."""
+    return _LEGAL.get_or_build(store, "", lambda: (_legal(store), NAMES_DEPS))
 
 
 Renames = list[tuple[str, str | None, str | None]]
@@ -94,7 +98,9 @@ class _Known:
     renames: dict[str, Renames] = field(default_factory=dict)
 
 
-_KNOWN: Derived[_Known] = Derived(lambda _store: _Known())
+#: Per unit: its decided labels and renames, kept until a write touches the unit (in any graph) or what decides
+#: names.
+_KNOWN: KeptMemo[str, tuple[dict[tuple[str, str], str | None], Renames]] = KeptMemo(200_000)
 
 
 def _decide(store: Store, cands: dict[str, dict[str, set[str]]]) -> dict[tuple[str, str], str | None]:
@@ -131,7 +137,11 @@ def _decide(store: Store, cands: dict[str, dict[str, set[str]]]) -> dict[tuple[s
 
 def _known(store: Store, units: list[str], langs: tuple[str, ...]) -> _Known:
     """What decides the names of ``units`` in ``langs``, read for those not read since the store last changed."""
-    memo = _KNOWN.get(store)
+    since = _KNOWN.mark(store)
+    memo = _Known()
+    for u, (labs, rens) in _KNOWN.get_many(store, set(units)).items():
+        memo.labels.update(labs)
+        memo.renames[u] = rens
     todo = sorted({u for u in units if u not in memo.renames or any((u, lg) not in memo.labels for lg in langs)})
     if todo:
         values = " ".join(f"<{_iri(u)}>" for u in todo)
@@ -146,11 +156,12 @@ def _known(store: Store, units: list[str], langs: tuple[str, ...]) -> _Known:
         renames: dict[str, Renames] = {u: [] for u in todo}
         for r in _solutions(store, RENAMES_QUERY.format(units=values, rename=RENAME)):
             renames[r["unit"]].append((r["date"], r.get("former"), r.get("new")))
-        if len(memo.labels) > 200_000:
-            memo.labels.clear()
-            memo.renames.clear()
         memo.labels.update(found)
         memo.renames.update(renames)
+        per: dict[str, dict[tuple[str, str], str | None]] = {u: {} for u in todo}
+        for k, v in found.items():
+            per[k[0]][k] = v
+        _KNOWN.put(store, since, ((u, (per[u], renames[u]), (("set", u), ("any", u), *NAMES_DEPS)) for u in todo))
     return memo
 
 

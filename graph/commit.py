@@ -110,6 +110,7 @@ def execute(
         # phase 1: the record with its full diff, pending, durable before the data changes
         _audit_write(audit, entry)
         # phase 2: the data change, one atomic update
+        before = store.generation
         try:
             if ops:
                 store.update(" ;\n".join(ops))
@@ -121,7 +122,7 @@ def execute(
         # phase 3: committed (a crash before this is settled by graph.audit.recover at the next start)
         cs.status = "applied"
         _settle(audit, cs, "applied", extra() if extra is not None else [])
-        published(store)
+        published(store, d, before)
         return cs
 
 
@@ -248,14 +249,26 @@ def _stmt(q: QuadTuple) -> str:
     return t if g is None else f"GRAPH {n3(g)} {{ {t} }}"
 
 
-def published(store: Store) -> None:
-    """After a commit: a new checkpoint generation, and derived views forgotten.  Never undoes the commit."""
+def published(store: Store, d: Diff | None = None, before: int = -1) -> None:
+    """After a commit: a new checkpoint generation, and derived views forgotten (the viewer's kept memos only
+    where the diff ``d``, written from generation ``before``, touched them: :mod:`graph.write_log`).  Never
+    undoes the commit."""
+    from graph import write_log
     from graph.store.snapshots import after_write
     from graph.viewcache import invalidate
+
+    keys = None
+    if d is not None and not d.unblank:  # blank-node components rewritten whole: not described, all forgotten
+        try:
+            keys = write_log.touched(store, [*d.added, *d.reblank], d.removed, d.created)
+        except Exception:  # the write stands; the memos are forgotten instead
+            log.exception("could not tell what a committed write touched")
 
     try:
         after_write(store)
     except Exception:  # the change is committed; readers catch up at the next generation
         log.exception("could not publish a checkpoint after a committed write: the write is in the store (and is "
                       "served after a restart) but queries do not see it until a checkpoint is published")
-    invalidate(store)
+    if keys is not None:
+        write_log.note(store, before, keys)
+    invalidate(store, kept=keys is None)

@@ -23,11 +23,11 @@ from typing import Any
 from rdflib import BNode, URIRef
 from rdflib.term import Node
 
+from graph.kept import KeptMemo
 from graph.labels import iri_ref, text_of, values
 from graph.namespaces import ONTOLOGY_GRAPH, SHAPES_GRAPH
 from graph.store.base import Store
 from graph.store.terms import n3
-from graph.viewcache import Derived
 
 #: Sources a fact lists; the rest are counted and listed on its node's page.
 FACT_SOURCES = 3
@@ -194,7 +194,7 @@ def _predicates(store: Store) -> list[str]:
     return sorted(str(r["p"]) for r in store.query(_PREDICATES_Q).rows())
 
 
-_PREDICATES: Derived[list[str]] = Derived(_predicates)
+_PREDICATES: KeptMemo[str, list[str]] = KeptMemo(1)
 
 
 def stated_predicates(store: Store, this: str) -> list[str]:
@@ -204,6 +204,7 @@ def stated_predicates(store: Store, this: str) -> list[str]:
 
 
 def known_predicates(store: Store) -> list[str]:
-    """The predicates the ontology declares and the shapes constrain (read once per store generation): what a
-    hub's page asks for one by one instead of reading every statement about it."""
-    return _PREDICATES.get(store)
+    """The predicates the ontology declares and the shapes constrain (kept until the ontology or the shapes
+    change): what a hub's page asks for one by one instead of reading every statement about it."""
+    return _PREDICATES.get_or_build(store, "", lambda: (_predicates(store), (("graph", ONTOLOGY_GRAPH),
+                                                                             ("graph", SHAPES_GRAPH))))

@@ -13,10 +13,11 @@ from collections.abc import Iterable, Mapping
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
+from graph.kept import KeptMemo
 from graph.namespaces import ID, ONTOLOGY_GRAPH
 from graph.store.base import Store
 from graph.text import nfc
-from graph.viewcache import Derived
+from graph.write_log import Key
 
 #: Characters that may not appear in an IRI reference (RFC 3987 plus what would close a SPARQL IRI token).
 _BAD_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`]')
@@ -84,20 +85,16 @@ def labels(store: Store, iris: Iterable[str], lang: str = "vi",
     """A label for each IRI (falling back to its last path segment), in ``lang`` where one exists.
 
     ``known`` gives the (predicate, value) statements of some of the IRIs already read (an entity page reads its
-    own in its header): those are not asked again.  Labels are remembered per store generation (a hub is
+    own in its header): those are not asked again.  Labels are kept until a write touches them (a hub is
     labelled in every graph that names it: thousands of statements to read for one label)."""
     from datetime import date
 
     today = date.today().isoformat()
-    cache = _LABELS.get(store)
-    out: dict[str, str] = {}
-    wanted = []
-    for i in sorted({i for i in iris if i}):
-        hit = cache.get((i, lang, today))
-        if hit is None:
-            wanted.append(i)
-        else:
-            out[i] = hit
+    since = _LABELS.mark(store)
+    asked = sorted({i for i in iris if i})
+    hits = _LABELS.get_many(store, ((i, lang, today) for i in asked))
+    out: dict[str, str] = {i: hits[(i, lang, today)] for i in asked if (i, lang, today) in hits}
+    wanted = [i for i in asked if i not in out]
     if not wanted:
         return out
     ranks = {p: n for n, p in enumerate(LABEL_ORDER)}
@@ -120,17 +117,26 @@ def labels(store: Store, iris: Iterable[str], lang: str = "vi",
             cands.setdefault(b["s"]["value"], []).append(
                 (ranks.get(b["p"]["value"], 9), lit.get("xml:lang", ""), nfc(lit["value"])))
     fresh = {i: pick(cands.get(i, []), lang) or local_name(i) for i in wanted}
-    fresh.update(current_names(store, renamed_units(cands), lang))
-    if len(cache) + len(fresh) > LABEL_CACHE:
-        cache.clear()
-    cache.update({(i, lang, today): name for i, name in fresh.items()})
+    renamed = renamed_units(cands)
+    fresh.update(current_names(store, renamed, lang))
+    decided = set(renamed)
+    _LABELS.put(store, since, (((i, lang, today), name, label_deps(i, i in decided)) for i, name in fresh.items()))
     return out | fresh
 
 
-#: Labels remembered per store generation, at most this many (then forgotten all at once).
+def label_deps(iri: str, decided: bool = True) -> tuple[Key, ...]:
+    """What the label of ``iri`` depends on (:mod:`graph.write_log`): its own label statements (as a set); a
+    renamed unit's (``decided``: :func:`current_names`) also on the graphs that state them and on what decides
+    today's name."""
+    if decided:
+        return (("set", iri), ("any", iri), ("names", ""))
+    return (("set", iri),)
+
+
+#: Labels remembered, at most this many (then forgotten all at once).
 LABEL_CACHE = 200_000
-#: (IRI, language, day) -> its label, per store generation (:mod:`graph.viewcache`).
-_LABELS: Derived[dict[tuple[str, str, str], str]] = Derived(lambda _store: {})
+#: (IRI, language, day) -> its label, kept until a write touches what it depends on (:func:`label_deps`).
+_LABELS: KeptMemo[tuple[str, str, str], str] = KeptMemo(LABEL_CACHE)
 
 
 def _lang(lit: Node) -> str:
@@ -163,21 +169,25 @@ def current_names(store: Store, units: list[str], lang: str) -> dict[str, str]:
 
     from graph.asof import names_on
 
-    # Remembered per store generation (a write may rename): a hub's decision reads every graph that labels it.
-    known = _CURRENT.get(store)
+    # Kept until a write touches the unit or what decides names: a hub's decision reads every graph labelling it.
     today = date.today().isoformat()
+    since = _CURRENT.mark(store)
+    known = _CURRENT.get_many(store, ((u, lang, today) for u in units))
     todo = [u for u in units if (u, lang, today) not in known]
     if todo:
         found = names_on(store, todo, date.today(), langs=(lang,))
+        fresh = {}
         for u in todo:
             n = found.get(u)
             name = (n.en if lang == "en" and n.en else n.today) if n is not None else None
-            known[(u, lang, today)] = nfc(name) if name and name != u.rsplit("/", 1)[-1] else None
+            fresh[(u, lang, today)] = nfc(name) if name and name != u.rsplit("/", 1)[-1] else None
+        _CURRENT.put(store, since, ((k, v, label_deps(k[0], True)) for k, v in fresh.items()))
+        known |= fresh
     return {u: name for u in units if (name := known[(u, lang, today)]) is not None}
 
 
-#: (unit, language, day) -> its current name (None: none decided), per store generation.
-_CURRENT: Derived[dict[tuple[str, str, str], str | None]] = Derived(lambda _store: {})
+#: (unit, language, day) -> its current name (None: none decided), kept like the labels.
+_CURRENT: KeptMemo[tuple[str, str, str], str | None] = KeptMemo(LABEL_CACHE)
 
 
 def _ontology_labels(store: Store) -> dict[str, dict[str, str]]:
@@ -193,14 +203,14 @@ def _ontology_labels(store: Store) -> dict[str, dict[str, str]]:
     return out
 
 
-_TERM_LABELS: Derived[dict[str, dict[str, str]]] = Derived(_ontology_labels)
+_TERM_LABELS: KeptMemo[str, dict[str, dict[str, str]]] = KeptMemo(1)
 
 
 def term_labels(store: Store, terms: Iterable[str], lang: str = "vi") -> dict[str, str]:
     """The ontology's ``rdfs:label`` of each predicate or class in ``lang`` (else the other language of
     :data:`LANGS`, else an untagged one), the local name only when the ontology has none; read once per store
-    generation (:mod:`graph.viewcache`)."""
-    known = _TERM_LABELS.get(store)
+    generation of the ontology graph (:mod:`graph.kept`)."""
+    known = _TERM_LABELS.get_or_build(store, "", lambda: (_ontology_labels(store), (("graph", ONTOLOGY_GRAPH),)))
     order = (lang, *(lg for lg in LANGS if lg != lang), "")
     out = {}
     for t in terms:

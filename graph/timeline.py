@@ -2,7 +2,7 @@
 
 A unit with its sub-units has thousands of events at scale, so the page shows one page of them (``Filters.limit``
 events from ``Filters.page``, oldest first) with the total.  The matching events and their dates are read once per
-filter and store generation (:mod:`graph.viewcache`; paging through them, or coming back, asks the store only for
+filter until a write touches them (:mod:`graph.kept`; paging through them, or coming back, asks the store only for
 the page's details); what is shown of each event (type, place, agents, labels) is read for the page alone.
 """
 
@@ -12,14 +12,19 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from graph.kept import KeptMemo
 from graph.labels import iri_ref, kind_of, labels, linkable, values
 from graph.lexical import solutions
 from graph.store.base import Store
-from graph.viewcache import Derived
+from graph.write_log import Key
 
+SCHEMA_EVENT = "https://schema.org/Event"
+START_DATE = "https://schema.org/startDate"
+QUALIFIED = "http://www.w3.org/ns/prov#qualifiedAssociation"
+EVENT_TYPE = "https://w3id.org/govkg/ontology#eventType"
 #: Events on one page of the timeline (the vis-timeline stays readable, the page's labels one query).
 PAGE_SIZE = 100
-#: Filters whose matching events are remembered per store generation (the least recently asked go first).
+#: Filters whose matching events are kept (then all are forgotten at once).
 REMEMBERED = 64
 
 
@@ -66,10 +71,10 @@ def _took_part(agents: list[str]) -> str:
             f"{{ {v} ?qa prov:agent ?agent . ?e prov:qualifiedAssociation ?qa }} }} }}")
 
 
-def _where(store: Store, f: Filters) -> str:
+def _where(store: Store, f: Filters, agents: list[str]) -> str:
     parts = []
     if f.unit:  # the filters that name an entity first: they bound the events
-        parts.append(_took_part(unit_and_parts(store, f.unit)))
+        parts.append(_took_part(agents))
     if f.person:
         parts.append(_took_part([f.person]))
     parts.append("?e a schema:Event .")
@@ -84,24 +89,28 @@ def _where(store: Store, f: Filters) -> str:
     return " ".join(parts)
 
 
-def _matching(store: Store) -> dict[tuple[str, ...], list[tuple[str, str]]]:
-    return {}
-
-
-_MATCHING: Derived[dict[tuple[str, ...], list[tuple[str, str]]]] = Derived(_matching)
+#: Per filter: the matching events, kept until a write touches (as a set of triples) the filter's unit, one of
+#: its parts, its person or type, one of the events, or adds or removes an event or a qualified association.
+_MATCHING: KeptMemo[tuple[str, ...], list[tuple[str, str]]] = KeptMemo(REMEMBERED)
 
 
 def matching(store: Store, f: Filters) -> list[tuple[str, str]]:
     """``(start, event)`` of every event that passes ``f``, oldest first (undated first, then by IRI); one query,
-    remembered for the store's generation."""
-    memo, key = _MATCHING.get(store), f.key()
-    hit = memo.pop(key, None)
-    if hit is None:
-        q = f"SELECT ?e (MIN(?s) AS ?start) WHERE {{ {_where(store, f)} }} GROUP BY ?e"
-        hit = sorted((r.get("start", ""), r["e"]) for r in solutions(store, q))
-        while len(memo) >= REMEMBERED:
-            memo.pop(next(iter(memo)), None)
-    memo[key] = hit  # last asked last: the first in the dict is the one to forget
+    kept until a write touches it (:mod:`graph.kept`)."""
+    key = f.key()
+    hit = _MATCHING.get(store, key)
+    if hit is not None:
+        return hit
+    since = _MATCHING.mark(store)
+    agents = unit_and_parts(store, f.unit) if f.unit else []
+    q = f"SELECT ?e (MIN(?s) AS ?start) WHERE {{ {_where(store, f, agents)} }} GROUP BY ?e"
+    hit = sorted((r.get("start", ""), r["e"]) for r in solutions(store, q))
+    deps: set[Key] = {("set", x) for x in (*agents, f.person, f.type, *(e for _, e in hit)) if x}
+    # an event typed, or linked to an existing association, after its agent was: not the agent's triple
+    deps |= {("set", SCHEMA_EVENT), ("set", QUALIFIED)}
+    if not f.unit and not f.person:
+        deps.add(("set", START_DATE))
+    _MATCHING.put(store, since, [(key, hit, deps)])
     return hit
 
 
@@ -176,10 +185,12 @@ def _event_types(store: Store) -> list[tuple[str, int]]:
     return [(r["t"], int(r["n"])) for r in solutions(store, q)]
 
 
-_TYPES: Derived[list[tuple[str, int]]] = Derived(_event_types)
+_TYPES: KeptMemo[str, list[tuple[str, int]]] = KeptMemo(1)
+#: Writes that leave every event's type and every ``schema:Event`` as they were leave the counts as they were.
+_TYPES_DEPS: tuple[Key, ...] = (("set", EVENT_TYPE), ("set", SCHEMA_EVENT))
 
 
 def event_types(store: Store) -> list[tuple[str, int]]:
-    """The event types in use with how many events each has, most used first (a count over every event: read
-    once per store generation)."""
-    return _TYPES.get(store)
+    """The event types in use with how many events each has, most used first (a count over every event: kept
+    until a write adds or removes an event type or an event)."""
+    return _TYPES.get_or_build(store, "", lambda: (_event_types(store), _TYPES_DEPS))

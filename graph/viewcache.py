@@ -235,7 +235,12 @@ class Derived(Generic[T]):
                     self._cache[key] = (e[0], (-1, -1), e[2])
 
 
-def invalidate(store: Store | None = None) -> None:
-    """Forget every derived value (of ``store``, or of all stores); the next call rebuilds."""
+def invalidate(store: Store | None = None, kept: bool = True) -> None:
+    """Forget every derived value (of ``store``, or of all stores); the next call rebuilds.  ``kept=False``
+    leaves the kept memos (:mod:`graph.kept`) to the write log: the write was noted there."""
     for d in _REGISTRY:
         d.invalidate(store)
+    if kept:
+        from graph import write_log
+
+        write_log.forget(store)
