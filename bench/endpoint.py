@@ -1,13 +1,15 @@
 """Endpoint throughput and latency on 127.0.0.1: ``python -m bench.endpoint --dir STORE``.
 
-govkg's app (``webui.app:create_app()``, with the SPARQL blueprint), the smallest Flask endpoint on pyoxigraph
-(:mod:`bench.flask_app`: the engine's and HTTP's limit, the issue's reference) and a bare WSGI app
-(:mod:`bench.bare_app`: a fixed answer, the HTTP limit) are served in turn by the same gunicorn settings on a free
-port; clients with keep-alive connections send point lookups (``SELECT ?p ?o WHERE { <entity> ?p ?o }`` for
-entities of the store) for a fixed time.  The client is ``wrk`` when it is on the PATH (Debian's package: a C
-client, so the two cores go to the server rather than to a Python client), else Python threads in two processes;
-the records say which.  Reported per app: requests per second, p50 and p99 latency (with the Python client every
-latency), errors, and the peak memory (VmHWM) summed over the server's process tree.
+govkg (the real ``govkg serve --no-seed``, with ``SERVING_PROCESSES`` 1 and N: one primary and N-1 readers), the
+smallest Flask endpoint on pyoxigraph (:mod:`bench.flask_app`: the engine's and HTTP's limit, the issue's reference;
+it opens the store read-only, so it runs as 1 and as N gunicorn processes alike) and a bare WSGI app
+(:mod:`bench.bare_app`: a fixed answer, the HTTP limit, 1 process) are served in turn on a free port, each gunicorn
+process with 16 threads (``--processes N``, default 2); clients with keep-alive connections send point lookups
+(``SELECT ?p ?o WHERE { <entity> ?p ?o }`` for entities of the store) for a fixed time. The client is ``wrk`` when
+it is on the PATH (Debian's package: a C client, so the two cores go to the server rather than to a Python client),
+else Python threads in two processes; the records say which. Reported per app: requests per second, p50 and p99
+latency (with the Python client every latency), errors, and the peak memory (VmHWM) summed over the server's process
+tree.
 """
 
 from __future__ import annotations
@@ -101,15 +103,23 @@ def _client(args: tuple[int, str, list[str], float, int, int]) -> tuple[int, int
     return len(lat), errors[0], lat
 
 
-def _serve(app: str, port: int, store: Path, threads: int) -> subprocess.Popen[bytes]:
+def _serve(app: str, port: int, store: Path, threads: int, processes: int = 1) -> subprocess.Popen[bytes]:
     env = dict(os.environ, GOVKG_STORE=str(store), PYTHONPATH=str(ROOT))
-    cmd = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1",
+    if app == GOVKG:  # the real server: its processes, the query pool, the checkpoints
+        env.update(GOVKG_SERVING_PROCESSES=str(processes), GOVKG_THREADS=str(threads))
+        cmd = [sys.executable, "-c", "from graph.cli import main; main()", "serve", "--no-seed", "--host",
+               "127.0.0.1", "--port", str(port), "--store", str(store)]
+        return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    cmd = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(processes),
            "--worker-class", "gthread", "--threads", str(threads), "--keep-alive", "5", "--log-level", "warning",
            app]
     return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
-def _wait(port: int, path: str, seconds: float = 30) -> bool:
+GOVKG = "govkg serve"
+
+
+def _wait(port: int, path: str, seconds: float = 120) -> bool:
     end = time.time() + seconds
     while time.time() < end:
         try:
@@ -175,9 +185,9 @@ def pick_client(name: str) -> str:
 
 
 def measure(name: str, app: str, path: str, queries: list[str], store: Path, seconds: float, clients: int,
-            client: str = "auto") -> None:
+            client: str = "auto", processes: int = 1) -> None:
     port = free_port()
-    server = _serve(app, port, store, threads=16)
+    server = _serve(app, port, store, threads=16, processes=processes)
     client = pick_client(client)
     try:
         if not _wait(port, path + urllib.parse.quote(queries[0]) if queries else path):
@@ -187,13 +197,37 @@ def measure(name: str, app: str, path: str, queries: list[str], store: Path, sec
             figures = wrk_load(port, path, queries, seconds, clients)
         else:
             figures = python_load(port, path, queries, seconds, clients)
-        emit(kind="endpoint", engine=name, client=client, server_peak_mb=tree_peak_mb(server.pid), **figures)
+        if app == GOVKG:  # the readers' share of the answers (X-Govkg-Answered-By), on a warm server
+            figures["answered_by"] = answered_by(port, path, queries)
+        emit(kind="endpoint", engine=name, processes=processes, client=client, server_peak_mb=tree_peak_mb(server.pid),
+             **figures)
     finally:
         server.terminate()
         try:
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:
             server.kill()
+
+
+def answered_by(port: int, path: str, queries: list[str], n: int = 40) -> dict[str, int]:
+    """Which process answered ``n`` lookups sent 4 at a time on fresh connections."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(q: str) -> str:
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        try:
+            c.request("GET", path + urllib.parse.quote(q))
+            r = c.getresponse()
+            r.read()
+            return r.getheader("X-Govkg-Answered-By") or f"status {r.status}"
+        finally:
+            c.close()
+
+    out: dict[str, int] = {}
+    with ThreadPoolExecutor(4) as pool:
+        for who in pool.map(one, (queries * n)[:n]):
+            out[who] = out.get(who, 0) + 1
+    return out
 
 
 def lookups(store_dir: Path, n: int = 200) -> list[str]:
@@ -223,16 +257,19 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--client", choices=("auto", "wrk", "python"), default="auto",
                     help="load client: wrk (when on the PATH: auto) or Python threads")
+    ap.add_argument("--processes", type=int, default=2, help="server processes of govkg and the reference (N)")
     a = ap.parse_args(argv)
     queries = lookups(a.dir)
+    q = "/sparql?query="
     missing = _has_sparql()
-    if missing:
-        emit(kind="endpoint", engine="govkg", unavailable=missing)
-    else:
-        measure("govkg", "webui.app:create_app()", "/sparql?query=", queries, a.dir, a.seconds, a.clients, a.client)
-    measure("flask-pyoxigraph", "bench.flask_app:app", "/sparql?query=", queries, a.dir, a.seconds, a.clients,
-            a.client)
-    measure("bare", "bench.bare_app:app", "/sparql?query=", queries, a.dir, a.seconds, a.clients, a.client)
+    for n in sorted({1, a.processes}):
+        if missing:
+            emit(kind="endpoint", engine="govkg", unavailable=missing)
+        else:
+            measure("govkg", GOVKG, q, queries, a.dir, a.seconds, a.clients, a.client, processes=n)
+        measure("flask-pyoxigraph", "bench.flask_app:app", q, queries, a.dir, a.seconds, a.clients, a.client,
+                processes=n)
+    measure("bare", "bench.bare_app:app", q, queries, a.dir, a.seconds, a.clients, a.client)
     emit(kind="done", engine="endpoint")
 
 

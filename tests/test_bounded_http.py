@@ -19,6 +19,8 @@ from graph.seed import load_seed
 from graph.store import EmbeddedStore
 from tests.http_server import LiveServer, live_server
 
+HERE = ("server", "reader")  # answered without a query worker: by the primary or a reader process (SERVING_PROCESSES)
+
 MAX_ROWS = 10
 IN_PROCESS = 100  # the unit below has 54 triples in the seed (x 54: 2,916); skos:Concept has 150 members
 UNIT = "<https://w3id.org/govkg/id/unit/chinh-phu>"
@@ -87,7 +89,7 @@ def test_select_and_ask_answers_are_the_workers_bytes(servers: tuple[LiveServer,
                                                      accept: str) -> None:
     fast, slow = servers
     a, b = ask(fast, query, accept), ask(slow, query, accept)
-    assert a.status_code == 200 and a.headers["X-Govkg-Answered-By"] == "server"
+    assert a.status_code == 200 and a.headers["X-Govkg-Answered-By"] in HERE
     assert b.headers["X-Govkg-Answered-By"] == "worker"
     same_answer(a, b)
 
@@ -98,14 +100,14 @@ def test_construct_answers_are_the_workers_bytes(servers: tuple[LiveServer, Live
                                                 accept: str) -> None:
     fast, slow = servers
     a, b = ask(fast, query, accept, post=True), ask(slow, query, accept, post=True)
-    assert a.status_code == 200 and a.headers["X-Govkg-Answered-By"] == "server"
+    assert a.status_code == 200 and a.headers["X-Govkg-Answered-By"] in HERE
     same_answer(a, b)
 
 
 def test_the_row_cap_holds_in_process(servers: tuple[LiveServer, LiveServer]) -> None:
     fast, _ = servers
     r = ask(fast, f"SELECT ?p ?o WHERE {{ {UNIT} ?p ?o }}", "application/sparql-results+json")
-    assert r.headers["X-Govkg-Answered-By"] == "server"
+    assert r.headers["X-Govkg-Answered-By"] in HERE
     assert r.headers["X-Result-Truncated"] == "true" and r.headers["X-Result-Limit"] == str(MAX_ROWS)
     assert len(r.json()["results"]["bindings"]) == MAX_ROWS
 
@@ -135,12 +137,12 @@ def test_a_write_is_read_back_at_once(servers: tuple[LiveServer, LiveServer]) ->
     fast, _ = servers
     q = "SELECT ?o { <urn:h1:new> <urn:h1:p> ?o }"
     before = ask(fast, q, "application/sparql-results+json")
-    assert before.headers["X-Govkg-Answered-By"] == "server" and before.json()["results"]["bindings"] == []
+    assert before.headers["X-Govkg-Answered-By"] in HERE and before.json()["results"]["bindings"] == []
     r = requests.post(fast.url + "/update", data={"update": "INSERT DATA { <urn:h1:new> <urn:h1:p> 7 }"},
                       headers=fast.auth("steward"), timeout=60)
     assert r.status_code == 204, r.text
     after = ask(fast, q, "application/sparql-results+json")
-    assert after.headers["X-Govkg-Answered-By"] == "server"
+    assert after.headers["X-Govkg-Answered-By"] in HERE
     assert [b["o"]["value"] for b in after.json()["results"]["bindings"]] == ["7"]
     r = requests.post(fast.url + "/update", data={"update": "DELETE DATA { <urn:h1:new> <urn:h1:p> 7 }"},
                       headers=fast.auth("steward"), timeout=60)

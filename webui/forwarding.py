@@ -107,7 +107,10 @@ class Forwarder:
             if chunked:
                 conn.putheader("Transfer-Encoding", "chunked")
             conn.endheaders()
-            _send(conn, body, chunked)
+            try:
+                _send(conn, body, chunked)
+            except OSError:  # the primary answered before the whole body (413, 408...) and stopped reading
+                pass
             resp = conn.getresponse()
         except OSError:
             conn.close()

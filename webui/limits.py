@@ -89,8 +89,9 @@ class ClientSlots:
         return (request.remote_addr or "", request.headers.get("User-Agent", "")[:200])
 
     @contextmanager
-    def slot(self, limit: int) -> Iterator[None]:
-        key = self.client()
+    def slot(self, limit: int, key: tuple[str, str] | None = None) -> Iterator[None]:
+        """A slot of the request's client (``key``: given, for a caller without a Flask request)."""
+        key = key or self.client()
         with self._lock:
             if self._busy.get(key, 0) >= limit:
                 self._wait(key, limit)

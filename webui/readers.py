@@ -8,13 +8,12 @@ query workers use, so the bytes are the same; the headers are the primary's (:mo
 query string, a few cached decisions (guard, bounded form, negotiation: LRU per text) and the engine's work.
 
 Anything else, and anything unusual about a lookup (a parse or guard error, a 406, ``lang=``, a dataset in the
-protocol, a body over ``MAX_QUERY_BYTES``, a client at its ``CLIENT_CONCURRENCY`` here, no generation yet), goes
+protocol, a body over ``MAX_QUERY_BYTES``, a client refused here by its ``CLIENT_CONCURRENCY``, no generation yet), goes
 to the primary unchanged (:class:`webui.forwarding.Forwarder`), which answers as it always has.
 """
 
 from __future__ import annotations
 
-import threading
 import urllib.parse
 from collections.abc import Iterable
 from pathlib import Path
@@ -28,7 +27,9 @@ from graph.sparql_guard import inspect_cached
 from graph.store.followers import Follower
 from graph.store.workers import QueryJob
 from webui.app import SECURITY_HEADERS
+from webui.errors import ApiError
 from webui.forwarding import Forwarder, StartResponse
+from webui.limits import ClientSlots
 from webui.negotiation import GRAPHS, RESULTS, _best, content_type
 
 FORM = "application/x-www-form-urlencoded"
@@ -58,8 +59,7 @@ class ReaderApp:
             if origin != "*":
                 self.tail.append(("Vary", "Origin"))
         self.tail += list(SECURITY_HEADERS.items())
-        self._busy: dict[tuple[str, str], int] = {}
-        self._lock = threading.Lock()
+        self.slots = ClientSlots()
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         method = environ["REQUEST_METHOD"]
@@ -134,12 +134,11 @@ class ReaderApp:
                        rdf_format=table[media] if graph else "turtle", max_rows=self.max_rows,
                        union_default_graph=self.union, base_iri=self._base_url(environ))
         key = (environ.get("REMOTE_ADDR") or "", environ.get("HTTP_USER_AGENT", "")[:200])
-        if not self._enter(key):
-            return None
         try:
-            answer, _ = self.follower.answer(job, found, self.inprocess_rows)
-        finally:
-            self._leave(key)
+            with self.slots.slot(self.concurrency, key):  # as the primary counts them (webui.limits)
+                answer, _ = self.follower.answer(job, found, self.inprocess_rows)
+        except ApiError:  # 429 here: the primary answers it (or serves it, if it has room)
+            return None
         if answer is None:
             return None
         out_media = media if answer.kind == "graph" else (media if not graph else "application/sparql-results+json")
@@ -157,20 +156,3 @@ class ReaderApp:
         server = (environ.get("SERVER_NAME", ""), int(environ.get("SERVER_PORT") or 0) or None)
         host = get_host(scheme, environ.get("HTTP_HOST"), server)
         return get_current_url(scheme, host, "", "/sparql")
-
-    def _enter(self, key: tuple[str, str]) -> bool:
-        """A slot of this client's ``CLIENT_CONCURRENCY`` here, without waiting (full: the primary queues it)."""
-        with self._lock:
-            n = self._busy.get(key, 0)
-            if n >= self.concurrency:
-                return False
-            self._busy[key] = n + 1
-            return True
-
-    def _leave(self, key: tuple[str, str]) -> None:
-        with self._lock:
-            n = self._busy.get(key, 1) - 1
-            if n <= 0:
-                self._busy.pop(key, None)
-            else:
-                self._busy[key] = n
