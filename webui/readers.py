@@ -14,6 +14,7 @@ to the primary unchanged (:class:`webui.forwarding.Forwarder`), which answers as
 
 from __future__ import annotations
 
+import functools
 import urllib.parse
 from collections.abc import Iterable
 from pathlib import Path
@@ -152,7 +153,12 @@ class ReaderApp:
 
     @staticmethod
     def _base_url(environ: dict[str, Any]) -> str:
-        scheme = environ.get("wsgi.url_scheme", "http")
-        server = (environ.get("SERVER_NAME", ""), int(environ.get("SERVER_PORT") or 0) or None)
-        host = get_host(scheme, environ.get("HTTP_HOST"), server)
-        return get_current_url(scheme, host, "", "/sparql")
+        return _base_url(environ.get("wsgi.url_scheme", "http"), environ.get("HTTP_HOST"),
+                         environ.get("SERVER_NAME", ""), environ.get("SERVER_PORT") or "")
+
+
+@functools.lru_cache(maxsize=256)
+def _base_url(scheme: str, host_header: str | None, server_name: str, server_port: str) -> str:
+    """The endpoint's URL as werkzeug makes ``request.base_url`` (the primary's base IRI), once per host."""
+    server = (server_name, int(server_port or 0) or None)
+    return get_current_url(scheme, get_host(scheme, host_header, server), "", "/sparql")
