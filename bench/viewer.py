@@ -182,6 +182,43 @@ def measure_cold(store: Any, call: Callable[[Any], Any], reps: int, budget: floa
     return _alternate(store, call, calls, rows, reps, budget, before=invalidate)
 
 
+def small_write(store: Any, start: int | None = None) -> Callable[[], None]:
+    """A writer of :func:`bench.change.small_change` (20 quads: a new article, person and membership of Văn phòng
+    Chính phủ, restating the unit's type and labels), a new one per call, committed as a steward's POST does
+    (:func:`graph.changes.post_graph`: validated, recorded, noted in :mod:`graph.write_log`)."""
+    import time
+    from itertools import count
+
+    from bench.change import small_change
+    from graph.changes import post_graph
+    from graph.commit import WriteContext
+    from graph.store.terms import n3
+
+    numbers = count(int(time.time() * 1000) if start is None else start)  # never a change already in the store
+
+    def write() -> None:
+        quads = small_change(next(numbers))
+        data = "\n".join(f"{n3(s)} {n3(p)} {n3(o)} ." for s, p, o, _ in quads).encode()
+        gen = store.generation
+        post_graph(store, str(quads[0][3]), data, "ntriples", "bench", ctx=WriteContext("bench"))
+        assert store.generation != gen, "the small write changed nothing"
+    return write
+
+
+def measure_after_write(store: Any, call: Callable[[Any], Any], reps: int, budget: float) -> dict[str, Any]:
+    """Like :func:`measure_cold`, but each repetition follows a real small write (:func:`small_write`, not timed):
+    what the viewer kept across it (:mod:`graph.kept`) stays, the rest is read again.  The store grows by 20
+    quads a repetition."""
+    write = small_write(store)
+    call(store)
+    write()
+    rec = Recorder(store)
+    call(rec)
+    calls = list(rec.calls)
+    rows = replay_raw(store.ox, calls)
+    return _alternate(store, call, calls, rows, reps, budget, before=write)
+
+
 def _print_row(name: str, r: dict[str, Any]) -> None:
     print(f"{name:24} {r['n']:>3} {r['queries']:>3} {r['rows']:>7} {r['p50'] * 1e3:>9.1f} "
           f"{r['p95'] * 1e3:>9.1f} {r['raw_p50'] * 1e3:>9.1f} {r['raw_p95'] * 1e3:>9.1f} "
@@ -202,7 +239,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--reps", type=int, default=20)
     ap.add_argument("--budget", type=float, default=30.0, help="seconds per page, at least one sample")
     ap.add_argument("--cold", action="store_true",
-                    help="also measure each page as the first call after a write (a 'cold' row after the warm one)")
+                    help="also measure each page as the first call after an undescribed write: every memo "
+                         "forgotten (a 'cold' row after the warm one)")
+    ap.add_argument("--after-write", action="store_true",
+                    help="also measure each page as the first call after a real 20-quad write (bench.change; "
+                         "it adds to the store): an 'after-write' row")
     a = ap.parse_args(argv)
     store = EmbeddedStore(a.dir)
     try:
@@ -219,6 +260,8 @@ def main(argv: list[str] | None = None) -> None:
                   f"{r['ratio']:>5.2f}x", flush=True)
             if a.cold:
                 _print_row(f"{name} cold", measure_cold(store, call, a.reps, a.budget))
+            if a.after_write:
+                _print_row(f"{name} after-write", measure_after_write(store, call, a.reps, a.budget))
     finally:
         store.close()
 

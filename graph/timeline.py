@@ -21,6 +21,10 @@ from graph.write_log import Key
 SCHEMA_EVENT = "https://schema.org/Event"
 START_DATE = "https://schema.org/startDate"
 QUALIFIED = "http://www.w3.org/ns/prov#qualifiedAssociation"
+#: The links by which an event reaches its agents, and a unit its parts (:data:`PART_OF`, :func:`_took_part`).
+AGENT_LINKS = ("https://schema.org/organizer", "http://www.w3.org/ns/prov#wasAssociatedWith",
+               "http://www.w3.org/ns/prov#agent", "http://www.w3.org/ns/org#unitOf",
+               "http://www.w3.org/ns/org#subOrganizationOf", "https://w3id.org/govkg/ontology#attachedTo")
 EVENT_TYPE = "https://w3id.org/govkg/ontology#eventType"
 #: Events on one page of the timeline (the vis-timeline stays readable, the page's labels one query).
 PAGE_SIZE = 100
@@ -89,8 +93,9 @@ def _where(store: Store, f: Filters, agents: list[str]) -> str:
     return " ".join(parts)
 
 
-#: Per filter: the matching events, kept until a write touches (as a set of triples) the filter's unit, one of
-#: its parts, its person or type, one of the events, or adds or removes an event or a qualified association.
+#: Per filter: the matching events, kept until a write links (as a set of triples) an event or a part to the
+#: filter's unit, one of its parts or its person, touches its type or one of the events, or adds or removes an
+#: event or a qualified association.
 _MATCHING: KeptMemo[tuple[str, ...], list[tuple[str, str]]] = KeptMemo(REMEMBERED)
 
 
@@ -105,10 +110,12 @@ def matching(store: Store, f: Filters) -> list[tuple[str, str]]:
     agents = unit_and_parts(store, f.unit) if f.unit else []
     q = f"SELECT ?e (MIN(?s) AS ?start) WHERE {{ {_where(store, f, agents)} }} GROUP BY ?e"
     hit = sorted((r.get("start", ""), r["e"]) for r in solutions(store, q))
-    deps: set[Key] = {("set", x) for x in (*agents, f.person, f.type, *(e for _, e in hit)) if x}
+    # the agents by the links the query follows (a membership of a sub-unit leaves its events as they were)
+    deps: set[Key] = {("link", f"{p} {a}") for a in (*agents, f.person) if a for p in AGENT_LINKS}
+    deps |= {("set", x) for x in (f.type, *(e for _, e in hit)) if x}
     # an event typed, or linked to an existing association, after its agent was: not the agent's triple
     deps |= {("set", SCHEMA_EVENT), ("set", QUALIFIED)}
-    if not f.unit and not f.person:
+    if (not f.unit and not f.person) or f.start or f.end:  # an event dated into the period is not in the list
         deps.add(("set", START_DATE))
     _MATCHING.put(store, since, [(key, hit, deps)])
     return hit

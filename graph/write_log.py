@@ -6,6 +6,7 @@ generations it moved the store through, the *keys* it touched (:func:`touched`):
 - ``("any", X)``: ``X`` (an IRI) is the subject, predicate or object of a quad added or removed, in any graph;
 - ``("set", X)``: the same, for the triples whose presence in the union of the graphs changed (a triple that a
   new article restates, as every article restates its units' types and labels, changes no set-semantics answer);
+- ``("link", "P O")``: such a triple links to ``O`` by ``P`` (a memo of what links to ``O`` by ``P`` only);
 - ``("graph", G)``: a quad of graph ``G`` was added or removed;
 - ``("names", "")``: something today's unit names are decided by changed (a document's date or type, the
   source of an existing graph: :func:`graph.asof_names.names_on`).
@@ -130,6 +131,8 @@ def touched(store: Store, added: Iterable[QuadTuple], removed: Iterable[QuadTupl
     changed = _set_changed(store, added, removed)
     for s, p, o in changed:
         keys |= {("set", x) for x in (_iri(s), _iri(p), _iri(o)) if x}
+        if isinstance(o, URIRef):
+            keys.add(("link", f"{p} {o}"))
         if str(p) in NAME_PREDICATES or (str(p) == RDF_TYPE and str(o) == LEGAL_RESOURCE):
             keys.add(("names", ""))
     return frozenset(keys)
