@@ -1,5 +1,6 @@
 """``govkg serve`` with several processes (``SERVING_PROCESSES=3``): one primary owns the store, readers answer
-bounded lookups on its latest checkpoint and forward the rest (webui/processes.py, webui/readers.py).
+bounded lookups on its latest checkpoint and forward the rest (webui/processes.py, webui/readers.py); every process
+answers them on the lean path (webui/lean.py) before anything else, the primary on the live store.
 
 The real server on 127.0.0.1 with a seeded store on disk.  Each request below goes on a new connection, so the
 kernel hands it to any of the processes; a test asks until it has seen the process it needs (a reader's answer
@@ -14,6 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import requests
@@ -27,6 +29,12 @@ LOOKUP = f"SELECT ?p ?o WHERE {{ <{UNIT}> ?p ?o }}"
 TRIES = 120
 BURST = 6
 SKIP_HEADERS = {"date", "x-govkg-answered-by", "x-govkg-via", "server"}
+
+
+@pytest.fixture(scope="module")
+def single(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    with live_server(tmp_path_factory.mktemp("single") / "store", env={**ENV, "SERVING_PROCESSES": "1"}) as s:
+        yield s
 
 
 @pytest.fixture(scope="module")
@@ -86,6 +94,42 @@ def test_readers_answer_lookups_as_the_primary_does(srv: LiveServer, query: str,
         assert mine.status_code == primary.status_code == 200
         assert mine.content == primary.content and len(mine.content) > 20
         assert headers(mine) == headers(primary)
+
+
+PARITY = [
+    (LOOKUP, "application/sparql-results+json", "GET"),
+    (LOOKUP, "text/csv", "POST"),
+    (f"ASK {{ <{UNIT}> ?p ?o }}", "application/sparql-results+xml", "GET"),
+    (f"SELECT * {{ <{EVENT}> ?p ?o }}", "text/tab-separated-values", "BODY"),
+    (f"CONSTRUCT WHERE {{ <{UNIT}> ?p ?o }}", "application/ld+json", "POST"),
+    (f"CONSTRUCT WHERE {{ <{EVENT}> ?p ?o }}", "text/turtle", "GET"),
+]
+
+
+@pytest.mark.parametrize("n", [1, 3])
+@pytest.mark.parametrize(("query", "accept", "how"), PARITY)
+def test_the_primarys_lean_path_answers_as_its_flask_path(srv: LiveServer, single: LiveServer, n: int, query: str,
+                                                           accept: str, how: str) -> None:
+    """The primary answers a lookup before Flask (webui.lean); an extra parameter whose name ends in ``lang``
+    (which the lean path leaves to Flask, for the ``lang`` cookie) sends the same lookup through the Flask path,
+    which answers it in process too.  Same status, bytes and headers, ``X-Govkg-Answered-By: server`` both."""
+    server = single if n == 1 else srv
+
+    def ask(extra: str) -> requests.Response:
+        url, hdrs = server.url + "/sparql" + extra, {"Accept": accept}
+        if how == "GET":
+            return fresh("GET", url + ("&" if extra else "?") + "query=" + quote(query), headers=hdrs)
+        if how == "POST":
+            return fresh("POST", url, data={"query": query}, headers=hdrs)
+        return fresh("POST", url, data=query.encode(), headers={**hdrs, "Content-Type": "application/sparql-query"})
+
+    def direct(r: requests.Response) -> bool:  # the primary's own answer, not one forwarded by a reader
+        return by("server")(r) and "X-Govkg-Via" not in r.headers
+
+    lean, flask = until(direct, lambda: ask("")), until(direct, lambda: ask("?nolang=1"))
+    assert lean.status_code == flask.status_code == 200
+    assert lean.content == flask.content and len(lean.content) > 20
+    assert headers(lean) == headers(flask)
 
 
 def test_a_write_is_seen_by_the_next_query_on_every_process(srv: LiveServer) -> None:

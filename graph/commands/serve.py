@@ -104,6 +104,7 @@ def run_server(host: str, port: int, store_path: Path, threads: int, processes: 
 
     from webui.app import create_app
     from webui.forwarding import trusting_readers
+    from webui.lean import primary_app
     from webui.processes import Run, post_fork, reader_app
 
     run = Run(processes)
@@ -124,7 +125,8 @@ def run_server(host: str, port: int, store_path: Path, threads: int, processes: 
                 return reader_app(run, store_path)
             app = create_app()
             first_checkpoint(app)
-            return trusting_readers(app, run.secret) if run.processes > 1 else app
+            lean = primary_app(app)  # bounded lookups before Flask, as on the readers (webui.lean)
+            return trusting_readers(lean, run.secret) if run.processes > 1 else lean
 
     os.environ["GOVKG_STORE"] = str(store_path)
     try:
