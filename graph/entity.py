@@ -15,7 +15,7 @@ from urllib.parse import quote
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from graph import entity_facts
+from graph import entity_facts, entity_memo
 from graph.entity_facts import FACT_SOURCES
 from graph.entity_sections import BY_KIND, HEADER_PREDICATES
 from graph.formats import rdf_format
@@ -75,18 +75,32 @@ def _value(node: Node, names: dict[str, str]) -> dict[str, Any]:
 
 
 def _sources(store: Store, graphs: set[str], srcs: set[str], lang: str) -> dict[str, dict[str, Any]]:
-    """Article, title, date and address of each graph and source IRI."""
+    """Article, title, date and address of each graph and source IRI (what a graph is derived from kept until
+    the graph changes, a source's date and address until its statements do)."""
     out: dict[str, dict[str, Any]] = {}
     g2s: dict[str, str] = {}
-    if graphs:
-        q = f"SELECT ?g ?src WHERE {{ {values('g', graphs)} GRAPH ?g {{ ?g prov:wasDerivedFrom ?src }} }}"
-        for row in store.query(q).rows():
-            g2s[str(row["g"])] = str(row["src"])
+    known = entity_memo.kept_many(store, (("derived", g) for g in graphs))
+    g2s = {g: v for g in graphs if (v := known.get(("derived", g))) is not None}
+    todo = sorted(graphs - g2s.keys())
+    if todo:
+        since = entity_memo.mark(store)
+        q = f"SELECT ?g ?src WHERE {{ {values('g', todo)} GRAPH ?g {{ ?g prov:wasDerivedFrom ?src }} }}"
+        found = {str(row["g"]): str(row["src"]) for row in store.query(q).rows()}
+        g2s |= found
+        # a graph derived from nothing is kept as "" (asked again only when it changes)
+        entity_memo.put(store, since, ((("derived", g), found.get(g, ""), (("graph", g),)) for g in todo))
+    g2s = {g: v for g, v in g2s.items() if v}
     allsrc = srcs | set(g2s.values())
-    info: dict[str, dict[str, Any]] = {s: {"iri": s, "date": "", "url": ""} for s in allsrc}
-    if allsrc:
+    info: dict[str, dict[str, Any]] = {}
+    kept = entity_memo.kept_many(store, (("source", s) for s in allsrc))
+    for s in allsrc:
+        k = kept.get(("source", s))
+        info[s] = {"iri": s, "date": k[0], "url": k[1]} if k is not None else {"iri": s, "date": "", "url": ""}
+    unread = sorted(s for s in allsrc if ("source", s) not in kept)
+    if unread:
+        since = entity_memo.mark(store)
         q = (
-            f"SELECT DISTINCT ?s ?issued ?url WHERE {{ {values('s', allsrc)} "
+            f"SELECT DISTINCT ?s ?issued ?url WHERE {{ {values('s', unread)} "
             "OPTIONAL { ?s dct:issued ?issued } OPTIONAL { ?s schema:url ?url } }"
         )
         for row in store.query(q, union_default_graph=True).rows():
@@ -95,6 +109,8 @@ def _sources(store: Store, graphs: set[str], srcs: set[str], lang: str) -> dict[
                 d["date"] = str(row["issued"])[:10]
             if "url" in row and linkable(str(row["url"])):
                 d["url"] = str(row["url"])
+        entity_memo.put(store, since, ((("source", s), (info[s]["date"], info[s]["url"]), (("set", s),))
+                                       for s in unread))
     names = labels(store, allsrc, lang)
     for s, d in info.items():
         d["label"] = names.get(s, s)
@@ -189,7 +205,15 @@ _HEAD = ("rdf:type", "rdfs:label", "skos:prefLabel", "foaf:name", "skos:altLabel
 
 def _header(store: Store, this: str, page: int = 0, exact: bool = False) -> dict[str, Any]:
     """Types, labels and alternative labels (distinct), the first :data:`PAGE` evidence quotes, and one page of
-    the entity's sources (in the engine's order; the page shows it by date) with their number."""
+    the entity's sources (in the engine's order; the page shows it by date) with their number: answers about the
+    statements of ``this`` as a set, kept until they change (``("set", this)``)."""
+    h = entity_memo.kept(("header", this, page, exact), lambda: (_read_header(store, this, page, exact),
+                                                                 (("set", this),)), store)
+    return {k: (set(v) if isinstance(v, (set, frozenset)) else list(v) if isinstance(v, list) else
+                dict(v) if isinstance(v, dict) else v) for k, v in h.items()}
+
+
+def _read_header(store: Store, this: str, page: int, exact: bool) -> dict[str, Any]:
     me, size = iri_ref(this), PAGE
     q = (f"SELECT ?p ?o WHERE {{ {{ SELECT DISTINCT ?p ?o WHERE {{ {me} ?p ?o "
          f"{values('p', (expand(p) for p in _HEAD))} }} }} UNION "
@@ -262,13 +286,13 @@ def entity_view(store: Store, iri: str, lang: str = "vi", section: str = "", pag
     for sec in BY_KIND.get(kind, ()):
         body = sec.pattern.replace("$this", iri_ref(iri))
         at = page if section == sec.key else 0
-        pages[sec.key] = entity_facts.fact_rows(store, body, at, PAGE, exact=section == sec.key)
+        pages[sec.key] = entity_facts.fact_rows(store, body, at, PAGE, exact=section == sec.key, this=iri)
         raw.append((sec.key, pages[sec.key].rows))
         covered |= {expand(p) for p in sec.covers}
     hub = head["src_total"] > entity_facts.CAP and section != "other"  # a hub: its known predicates only
     other = _other_body(iri, covered, entity_facts.stated_predicates(store, iri) if hub else None)
     pages["other"] = entity_facts.fact_rows(store, other, page if section == "other" else 0, PAGE,
-                                            exact=section == "other")
+                                            exact=section == "other", this=iri)
     raw.append(("other", pages["other"].rows))
     nodes = {str(r["node"]) for _, rows in raw for r in rows if isinstance(r.get("node"), URIRef)} - {iri}
     extras = entity_facts.node_extras(store, nodes)

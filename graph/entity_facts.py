@@ -23,11 +23,13 @@ from typing import Any
 from rdflib import BNode, URIRef
 from rdflib.term import Node
 
+from graph import entity_memo
 from graph.kept import KeptMemo
 from graph.labels import iri_ref, text_of, values
 from graph.namespaces import ONTOLOGY_GRAPH, SHAPES_GRAPH
 from graph.store.base import Store
 from graph.store.terms import n3
+from graph.write_log import Key
 
 #: Sources a fact lists; the rest are counted and listed on its node's page.
 FACT_SOURCES = 3
@@ -99,9 +101,20 @@ def _page_values(store: Store, body: str, page: int, size: int, exact: bool) -> 
     return (read(True), total, True) if total > CAP else (vals, total, False)
 
 
-def fact_rows(store: Store, body: str, page: int, size: int, exact: bool = False) -> Page:
+def fact_rows(store: Store, body: str, page: int, size: int, exact: bool = False, this: str = "") -> Page:
     """One page of ``body``'s facts, one row per fact and node (``ng`` graphs state it, ``graphs`` holds all of
-    them when they are few, else one), and the number of values in all (exact when ``exact``)."""
+    them when they are few, else one), and the number of values in all (exact when ``exact``).  With ``this``
+    (the entity ``body`` is about), kept until a write touches what the page depends on
+    (:func:`graph.entity_memo.section_deps`)."""
+    if this:
+        def build() -> tuple[Page, set[Key]]:
+            pg = _fact_rows(store, body, page, size, exact)
+            return pg, entity_memo.section_deps(this, body, pg.rows)
+        return entity_memo.kept(("section", this, body, page, size, exact), build, store)
+    return _fact_rows(store, body, page, size, exact)
+
+
+def _fact_rows(store: Store, body: str, page: int, size: int, exact: bool) -> Page:
     vals, total, lazy = _page_values(store, body, page, size, exact)
     named = sorted({n3(v) for v in vals if not isinstance(v, BNode)})
     if not named:
@@ -135,28 +148,41 @@ def _nameable(t: Node | None) -> bool:
 
 
 def node_extras(store: Store, nodes: set[str]) -> dict[str, dict[str, Any]]:
-    """For each node: its evidence (distinct, one query) and up to :data:`FACT_SOURCES` of its sources (a query
-    per node that stops at its first few: a unit's own sources are every article naming it; as branches of one
-    UNION the engine took 55 ms for 141 nodes at 1M, as queries of their own 7 ms)."""
-    out: dict[str, dict[str, Any]] = {n: {"ev": [], "srcs": set()} for n in nodes}
-    if not nodes:
+    """For each node: its evidence (distinct) and up to :data:`FACT_SOURCES` of its sources, each node's kept
+    until a write changes its statements as a set (``("set", node)``); the others read in a query per node that
+    stops at its first few (a unit's own sources are every article naming it; as branches of one UNION the
+    engine took 55 ms for 141 nodes at 1M, as queries of their own 7 ms) and one for the evidence."""
+    known = entity_memo.kept_many(store, (("node", n) for n in nodes))
+    out: dict[str, dict[str, Any]] = {n: {"ev": list(d["ev"]), "srcs": set(d["srcs"])}
+                                      for n in nodes if (d := known.get(("node", n))) is not None}
+    todo = sorted(nodes - out.keys())
+    if not todo:
         return out
-    for n in sorted(nodes):
+    since = entity_memo.mark(store)
+    fresh: dict[str, dict[str, Any]] = {n: {"ev": [], "srcs": set()} for n in todo}
+    for n in todo:
         q = f"SELECT DISTINCT ?s WHERE {{ {iri_ref(n)} dct:source ?s }} LIMIT {FACT_SOURCES}"
-        out[n]["srcs"] = {str(r["s"]) for r in store.query(q, union_default_graph=True).rows()
-                          if isinstance(r.get("s"), URIRef)}
-    q = f"SELECT DISTINCT ?node ?ev WHERE {{ {values('node', sorted(nodes))} ?node govkg:evidence ?ev }}"
+        fresh[n]["srcs"] = {str(r["s"]) for r in store.query(q, union_default_graph=True).rows()
+                            if isinstance(r.get("s"), URIRef)}
+    q = f"SELECT DISTINCT ?node ?ev WHERE {{ {values('node', todo)} ?node govkg:evidence ?ev }}"
     for r in store.query(q, union_default_graph=True).rows():
-        out[str(r["node"])]["ev"].append(text_of(r["ev"]))
-    for d in out.values():
+        fresh[str(r["node"])]["ev"].append(text_of(r["ev"]))
+    for d in fresh.values():
         d["ev"] = sorted(set(d["ev"]))
-    return out
+    entity_memo.put(store, since, ((("node", n), {"ev": tuple(d["ev"]), "srcs": frozenset(d["srcs"])},
+                                    (("set", n),)) for n, d in fresh.items()))
+    return out | fresh
 
 
 def incoming(store: Store, this: str, sample: int, hub: bool = False) -> list[tuple[str, int, list[str]]]:
     """Links into ``this``: per predicate, how many subjects (at most :data:`CAP` + 1 when ``hub``: then only the
     :func:`known_predicates` are asked, each counted up to the cap), and ``sample`` of them, in two queries
-    whatever the number of predicates."""
+    whatever the number of predicates; kept until the links into ``this`` change as a set."""
+    return entity_memo.kept(("incoming", this, sample, hub), lambda: (
+        _incoming(store, this, sample, hub), (("set", this), *entity_memo.SCHEMA_DEPS)), store)
+
+
+def _incoming(store: Store, this: str, sample: int, hub: bool) -> list[tuple[str, int, list[str]]]:
     ref_this = iri_ref(this)
     if hub:  # which known predicates link here (one lookup each), then each counted up to the cap
         q = (f"SELECT ?p WHERE {{ {values('p', known_predicates(store))} "
@@ -198,9 +224,13 @@ _PREDICATES: KeptMemo[str, list[str]] = KeptMemo(1)
 
 
 def stated_predicates(store: Store, this: str) -> list[str]:
-    """Which :func:`known_predicates` ``this`` has statements of (a lookup each, never reading them all)."""
-    q = f"SELECT ?p WHERE {{ {values('p', known_predicates(store))} FILTER EXISTS {{ {iri_ref(this)} ?p ?o }} }}"
-    return sorted(str(r["p"]) for r in store.query(q, union_default_graph=True).rows())
+    """Which :func:`known_predicates` ``this`` has statements of (a lookup each, never reading them all); kept
+    until the statements of ``this`` change as a set."""
+    def build() -> tuple[list[str], tuple[Key, ...]]:
+        q = f"SELECT ?p WHERE {{ {values('p', known_predicates(store))} FILTER EXISTS {{ {iri_ref(this)} ?p ?o }} }}"
+        found = sorted(str(r["p"]) for r in store.query(q, union_default_graph=True).rows())
+        return found, (("set", this), *entity_memo.SCHEMA_DEPS)
+    return list(entity_memo.kept(("stated", this), build, store))
 
 
 def known_predicates(store: Store) -> list[str]:
