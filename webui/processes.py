@@ -39,6 +39,11 @@ class Run:
     def lock(self) -> Path:
         return self.directory / "primary.lock"
 
+    @property
+    def clients(self) -> Path:
+        """The file whose byte-range locks count each client's queries in flight (:mod:`webui.shared_slots`)."""
+        return self.directory / "clients.slots"
+
     def binds(self, host: str, port: int) -> list[str]:
         public = f"{host}:{port}"
         return [public] if self.processes <= 1 else [public, f"unix:{self.socket}"]
@@ -81,9 +86,18 @@ def snapshots_root(store_path: Path) -> Path:
     return store_path.parent / f"{store_path.name}.snapshots"
 
 
+def client_slots(run: Run) -> Any:
+    """The ``CLIENT_CONCURRENCY`` counter of a process of ``run``: shared by all its processes."""
+    from webui.limits import ClientSlots
+    from webui.shared_slots import SharedClientSlots
+
+    return SharedClientSlots(run.clients) if run.processes > 1 else ClientSlots()
+
+
 def reader_app(run: Run, store_path: Path) -> Any:
     from graph.settings import read_settings
     from webui.forwarding import Forwarder
     from webui.readers import ReaderApp
 
-    return ReaderApp(read_settings(), snapshots_root(store_path), Forwarder(str(run.socket), run.secret))
+    return ReaderApp(read_settings(), snapshots_root(store_path), Forwarder(str(run.socket), run.secret),
+                     client_slots(run))

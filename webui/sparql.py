@@ -56,10 +56,16 @@ errors.install(bp)
 Handler = Callable[[], ResponseReturnValue]
 FORM = "application/x-www-form-urlencoded"
 HARD_TIMEOUT_S = 60.0
-SLOTS = limits.ClientSlots()
+SLOTS = limits.ClientSlots()  # with several serving processes, one counted across them (use_slots)
 
 _POOLS: dict[str, QueryPool] = {}
 _POOLS_LOCK = threading.Lock()
+
+
+def use_slots(slots: limits.ClientSlots) -> None:
+    """Count ``CLIENT_CONCURRENCY`` with ``slots`` (``govkg serve``: shared by its processes, before any request)."""
+    global SLOTS
+    SLOTS = slots
 
 
 def query_pool() -> QueryPool:

@@ -105,7 +105,8 @@ def run_server(host: str, port: int, store_path: Path, threads: int, processes: 
     from webui.app import create_app
     from webui.forwarding import trusting_readers
     from webui.lean import primary_app
-    from webui.processes import Run, post_fork, reader_app
+    from webui.processes import Run, client_slots, post_fork, reader_app
+    from webui.sparql import use_slots
 
     run = Run(processes)
     role = ["primary"]
@@ -125,6 +126,7 @@ def run_server(host: str, port: int, store_path: Path, threads: int, processes: 
                 return reader_app(run, store_path)
             app = create_app()
             first_checkpoint(app)
+            use_slots(client_slots(run))  # CLIENT_CONCURRENCY counted across the processes (webui.shared_slots)
             lean = primary_app(app)  # bounded lookups before Flask, as on the readers (webui.lean)
             return trusting_readers(lean, run.secret) if run.processes > 1 else lean
 
