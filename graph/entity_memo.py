@@ -5,9 +5,11 @@ thousands of copies of its facts per view; each answer below is kept with the ke
 depends on and read again only after a write that touches one of them:
 
 - a section's page of facts (:func:`section_deps`): every quad of the entity (``("any", this)``: the facts are
-  counted per graph), every IRI on the page (the values' dates, the nodes' roles and periods), and, for the
-  patterns of the section that do not name the entity, a new or removed triple of their kind anywhere
-  (``("set", C)`` for a constant of each such pattern: a membership gaining its member, a person typed);
+  counted per graph, and only the patterns that name the entity sit in its ``GRAPH ?g``), the statements of every
+  IRI on the page as a set (the values' dates, the nodes' roles and periods: a copy of one in another graph
+  repeats rows, it changes no maximum, count of graphs or first graph), and, for the patterns of the section that
+  do not name the entity, a new or removed triple of their kind anywhere (``("set", C)`` for a constant of each
+  such pattern: a membership gaining its member, a person typed);
 - the header, the sources of a node, the links into the entity: set answers about one subject
   (``("set", iri)``; a restated triple changes none of them, the engine's order of distinct values included);
 - what a graph is derived from (``("graph", g)``) and a source's date and address (``("set", source)``).
@@ -82,14 +84,14 @@ def _constants(segment: str) -> list[str]:
 
 def section_deps(this: str, body: str, rows: Iterable[dict[str, Any]]) -> set[Key]:
     """What a page of ``body``'s facts about ``this`` depends on (see the module's docstring): a quad of
-    ``this``, a quad of an IRI on the page, and a changed triple matching a pattern of ``body`` that does not name
-    ``this`` (its OPTIONALs aside: they only decorate the page's own rows)."""
+    ``this``, a changed triple of an IRI on the page, and a changed triple matching a pattern of ``body`` that
+    does not name ``this`` (its OPTIONALs aside: they only decorate the page's own rows)."""
     deps: set[Key] = {("any", this)}
     for r in rows:
         for var in ("v", "node", "role"):
             t = r.get(var)
             if isinstance(t, URIRef):
-                deps.add(("any", str(t)))
+                deps.add(("set", str(t)))
     core = _FILTER.sub(" ", _BIND.sub(" ", _VALUES.sub(" ", _OPTIONAL.sub(" ", body))))
     for seg in _SPLIT.split(core):
         if f"<{this}>" in seg:

@@ -100,14 +100,16 @@ def test_every_write_that_can_change_a_page_shows_on_it(store: Store) -> None:
                   f"dct:source <{SRC}> . }} }}")
     got = check(store)
     assert X in heads(got[VPCP]) and U in members(got[VPCP])
-    # the membership's period and a second source, in a graph that names only the membership
+    # the membership's period, a second source and its role restated, in a graph that names only the membership
     update(store, f'INSERT DATA {{ GRAPH <{G}-b> {{ <{M1}> schema:validFrom "2030-01-01"^^xsd:date ; '
-                  f"dct:source <{SRC2}> . }} }}")
+                  f"dct:source <{SRC2}> ; org:role <{ROLE}> . }} }}")
     got = check(store)
     assert any(f["from"] == "2030-01-01" for s in got[VPCP]["sections"] if s["key"].startswith("heads")
                for f in s["facts"])
-    # a source's date moves (the order of a fact's sources, newest first)
-    update(store, f'INSERT DATA {{ GRAPH <{G}-c> {{ <{SRC}> dct:issued "2031-01-01"^^xsd:date }} }}')
+    # a source's date moves (the order of a fact's sources, newest first); the head and its role restated
+    update(store, f'INSERT DATA {{ GRAPH <{G}-c> {{ <{SRC}> dct:issued "2031-01-01"^^xsd:date . '
+                  f'<{X}> a foaf:Person ; rdfs:label "Nguyễn Thử X"@vi ; foaf:name "Nguyễn Thử X" ; '
+                  f"dct:source <{SRC}> . }} }}")
     check(store)
     # the government restated in another graph (counts per graph move, the sets do not), then the copy removed
     cp = f'<{CP}> a org:Organization ; rdfs:label "Chính phủ"@vi ; dct:source <{SRC}> .'
