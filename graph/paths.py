@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from itertools import islice, pairwise
 
+from graph.kept import KeptMemo
 from graph.labels import kind_of, values
-from graph.lexical import solutions
+from graph.lexical import bindings, solutions
 from graph.namespaces import PREFIXES
 from graph.store.base import Store
 
@@ -37,19 +38,42 @@ _NOT_LINKS = "rdf:type, govkg:unitType, govkg:eventType, eli:type_document"
 
 
 def neighbours(store: Store, nodes: Iterable[str]) -> dict[str, set[str]]:
-    """The entities one step from each of ``nodes`` (the VALUES inside each branch: looked up by index)."""
-    v = values("n", nodes)
+    """The entities one step from each of ``nodes`` (the VALUES inside each branch: looked up by index).  Each
+    node's are kept until a write changes, as a set, the statements of the node or of one of its direct neighbours
+    (a membership or association in between is one: :data:`_NEIGHBOURS`); only the others are asked."""
+    nodes = list(dict.fromkeys(nodes))
+    known = _NEIGHBOURS.get_many(store, nodes)
+    out: dict[str, set[str]] = {n: set(ms) for n, ms in known.items() if ms}
+    todo = [n for n in nodes if n not in known]
+    if not todo:
+        return out
+    since = _NEIGHBOURS.mark(store)
+    v = values("n", todo)
     q = ("SELECT DISTINCT ?n ?m WHERE { "
          f"{{ {v} ?n ?p ?m FILTER(isIRI(?m) && ?p NOT IN ({_NOT_LINKS})) }} UNION {{ {v} ?m ?p ?n }} UNION "
          f"{{ {v} ?x org:member ?n ; org:organization ?m }} UNION {{ {v} ?x org:organization ?n ; org:member ?m }} "
          f"UNION {{ {v} ?n prov:qualifiedAssociation ?x . ?x prov:agent ?m }} UNION "
          f"{{ {v} ?x prov:agent ?n . ?m prov:qualifiedAssociation ?x }} }}")
-    out: dict[str, set[str]] = {}
-    for r in solutions(store, q):
-        n, m = r["n"], r["m"]
-        if n != m and _entity(m):
-            out.setdefault(n, set()).add(m)
+    # every IRI a step away, entity or not (the memberships and associations in between are among them)
+    near: dict[str, set[str]] = {n: set() for n in todo}
+    blank: set[str] = set()
+    for r in bindings(store, q):
+        n, m = r["n"]["value"], r["m"]
+        if m["type"] != "uri":
+            blank.add(n)  # a blank node in between: what it links to cannot be named, so nothing is kept
+            continue
+        near.setdefault(n, set()).add(m["value"])
+    fresh = {n: {m for m in ms if m != n and _entity(m)} for n, ms in near.items()}
+    _NEIGHBOURS.put(store, since, ((n, frozenset(fresh[n]), [("set", n), *(("set", m) for m in near[n])])
+                                   for n in todo if n not in blank))
+    out.update((n, ms) for n, ms in fresh.items() if ms)
     return out
+
+
+#: Node -> the entities one step from it, kept until a write changes (as a set) the statements of the node or of
+#: an IRI one step from it: a step through a membership or an association reads that node's statements, and the
+#: node is one step from both ends (its ``org:member``/``prov:agent`` link names them).
+_NEIGHBOURS: KeptMemo[str, frozenset[str]] = KeptMemo(200_000)
 
 
 class _Side:
