@@ -5,11 +5,12 @@ smallest Flask endpoint on pyoxigraph (:mod:`bench.flask_app`: the engine's and 
 it opens the store read-only, so it runs as 1 and as N gunicorn processes alike) and a bare WSGI app
 (:mod:`bench.bare_app`: a fixed answer, the HTTP limit, 1 process) are served in turn on a free port, each gunicorn
 process with 16 threads (``--processes N``, default 2); clients with keep-alive connections send point lookups
-(``SELECT ?p ?o WHERE { <entity> ?p ?o }`` for entities of the store) for a fixed time. The client is ``wrk`` when
-it is on the PATH (Debian's package: a C client, so the two cores go to the server rather than to a Python client),
-else Python threads in two processes; the records say which. Reported per app: requests per second, p50 and p99
-latency (with the Python client every latency), errors, and the peak memory (VmHWM) summed over the server's process
-tree.
+(``SELECT ?p ?o WHERE { <entity> ?p ?o }`` for entities of the store) for a fixed time, each connection as its own
+client (its own ``User-Agent``; ``--same-client``: all one client, which govkg's ``CLIENT_CONCURRENCY`` limits).
+The client is ``wrk`` when it is on the PATH (Debian's package: a C client, so the two cores go to the server rather
+than to a Python client), else Python threads in two processes; the records say which.  Reported per app: requests
+per second, p50 and p99 latency (with the Python client every latency), errors, and the peak memory (VmHWM) summed over
+the server's process tree.
 """
 
 from __future__ import annotations
@@ -134,9 +135,16 @@ def _wait(port: int, path: str, seconds: float = 120) -> bool:
 
 WRK_SCRIPT = """local paths = {%s}
 local i = 0
+local threads = 0
+agent = "wrk"
+setup = function(thread)
+  threads = threads + 1
+  if %s then thread:set("agent", "govkg-bench/" .. threads) end
+end
 request = function()
   i = i + 1
-  return wrk.format("GET", paths[(i %% #paths) + 1], {["Accept"] = "application/sparql-results+json"})
+  return wrk.format("GET", paths[(i %% #paths) + 1], {["Accept"] = "application/sparql-results+json",
+                                                     ["User-Agent"] = agent})
 end
 done = function(summary, latency, requests)
   local e = summary.errors
@@ -147,13 +155,17 @@ end
 """
 
 
-def wrk_load(port: int, path: str, queries: list[str], seconds: float, clients: int) -> dict[str, object]:
-    """``wrk`` on 127.0.0.1 with ``clients`` keep-alive connections over 2 threads, the lookups in turn."""
+def wrk_load(port: int, path: str, queries: list[str], seconds: float, clients: int,
+             same_client: bool = False) -> dict[str, object]:
+    """``wrk`` on 127.0.0.1 with ``clients`` keep-alive connections, the lookups in turn: each connection its own
+    client (a wrk thread each, its own ``User-Agent``: the server's CLIENT_CONCURRENCY counts address and agent),
+    or with ``same_client`` all one client over 2 threads."""
     targets = ",".join(f'"{path}{urllib.parse.quote(q)}"' for q in queries)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
-        f.write(WRK_SCRIPT % targets)
+        f.write(WRK_SCRIPT % (targets, "false" if same_client else "true"))
+    threads = 2 if same_client else clients
     try:
-        out = subprocess.run(["wrk", "-t2", f"-c{clients}", f"-d{max(1, round(seconds))}s", "-s", f.name,
+        out = subprocess.run(["wrk", f"-t{threads}", f"-c{clients}", f"-d{max(1, round(seconds))}s", "-s", f.name,
                               f"http://127.0.0.1:{port}"], capture_output=True, text=True, timeout=seconds + 60)
     finally:
         os.unlink(f.name)
@@ -162,7 +174,7 @@ def wrk_load(port: int, path: str, queries: list[str], seconds: float, clients: 
         raise RuntimeError(f"wrk printed no summary: {out.stdout[-300:]} {out.stderr[-300:]}")
     n, errors, duration_us, p50_us, p99_us = (int(x) for x in line.split()[1:])
     return {"requests": n, "errors": errors, "rps": n / (duration_us / 1e6), "p50_ms": p50_us / 1000,
-            "p99_ms": p99_us / 1000, "clients": clients}
+            "p99_ms": p99_us / 1000, "clients": 1 if same_client else clients, "connections": clients}
 
 
 def python_load(port: int, path: str, queries: list[str], seconds: float, clients: int) -> dict[str, object]:
@@ -185,7 +197,7 @@ def pick_client(name: str) -> str:
 
 
 def measure(name: str, app: str, path: str, queries: list[str], store: Path, seconds: float, clients: int,
-            client: str = "auto", processes: int = 1) -> None:
+            client: str = "auto", processes: int = 1, same_client: bool = False) -> None:
     port = free_port()
     server = _serve(app, port, store, threads=16, processes=processes)
     client = pick_client(client)
@@ -194,7 +206,7 @@ def measure(name: str, app: str, path: str, queries: list[str], store: Path, sec
             emit(kind="endpoint", engine=name, error="the server did not start")
             return
         if client == "wrk":
-            figures = wrk_load(port, path, queries, seconds, clients)
+            figures = wrk_load(port, path, queries, seconds, clients, same_client)
         else:
             figures = python_load(port, path, queries, seconds, clients)
         if app == GOVKG:  # the readers' share of the answers (X-Govkg-Answered-By), on a warm server
@@ -258,6 +270,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--client", choices=("auto", "wrk", "python"), default="auto",
                     help="load client: wrk (when on the PATH: auto) or Python threads")
     ap.add_argument("--processes", type=int, default=2, help="server processes of govkg and the reference (N)")
+    ap.add_argument("--same-client", action="store_true",
+                    help="wrk: every connection one client (one User-Agent), which CLIENT_CONCURRENCY then limits")
     a = ap.parse_args(argv)
     queries = lookups(a.dir)
     q = "/sparql?query="
@@ -266,10 +280,12 @@ def main(argv: list[str] | None = None) -> None:
         if missing:
             emit(kind="endpoint", engine="govkg", unavailable=missing)
         else:
-            measure("govkg", GOVKG, q, queries, a.dir, a.seconds, a.clients, a.client, processes=n)
+            measure("govkg", GOVKG, q, queries, a.dir, a.seconds, a.clients, a.client, processes=n,
+                    same_client=a.same_client)
         measure("flask-pyoxigraph", "bench.flask_app:app", q, queries, a.dir, a.seconds, a.clients, a.client,
-                processes=n)
-    measure("bare", "bench.bare_app:app", q, queries, a.dir, a.seconds, a.clients, a.client)
+                processes=n, same_client=a.same_client)
+    measure("bare", "bench.bare_app:app", q, queries, a.dir, a.seconds, a.clients, a.client,
+            same_client=a.same_client)
     emit(kind="done", engine="endpoint")
 
 

@@ -65,8 +65,8 @@ SETTINGS: list[Setting] = [
             "the rest by the query workers (0: every query goes to the workers)."),
     Setting("WORKER_MEMORY_MB", 2048, "Address-space limit of each query worker process in MiB (0: none)."),
     Setting("THREADS", 16, "Request threads of the server process (govkg serve)."),
-    Setting("SERVING_PROCESSES", 0, "Server processes of govkg serve (0: the CPU count, at least 2 and at most "
-            "4): one primary owns the store; the others answer bounded lookups on its latest checkpoint and "
+    Setting("SERVING_PROCESSES", 0, "Server processes of govkg serve (0: the CPU count + 1, at least 2 and at "
+            "most 5): one primary owns the store; the others answer bounded lookups on its latest checkpoint and "
             "forward every other request to it (1: one process, as before)."),
     Setting("CORS_ORIGIN", "*", "Access-Control-Allow-Origin for reads ('' turns CORS off)."),
     Setting("COOKIE_SECURE", True, "Mark the steward session cookie Secure (HTTPS only); 0 only for plain-http "
