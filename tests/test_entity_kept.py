@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from graph import commit, entity_memo
+from graph import commit, entity_memo, paths
 from graph.analysis import connect
 from graph.changes import apply_update, delete_graph, post_graph
 from graph.commit import WriteContext
@@ -30,6 +30,7 @@ X = f"{ID}person/nguyen-thu-x"
 M1 = f"{ID}membership/entity-kept-m1"
 M2 = f"{ID}membership/entity-kept-m2"
 U = f"{ID}unit/don-vi-thu-kept"
+AGENT = f"{ID}unit/vpcp-khoi-thi-dua-3"  # a participant (a blank-node association) of the busiest seed event
 ROLE = f"{ID}concept/role/pho-chu-nhiem"
 PFX = ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> PREFIX foaf: <http://xmlns.com/foaf/0.1/> "
        "PREFIX dct: <http://purl.org/dc/terms/> PREFIX org: <http://www.w3.org/ns/org#> "
@@ -65,8 +66,10 @@ def pages(store: Store) -> dict[str, Any]:
     out["vpcp-members"] = entity_view(store, VPCP, section="members")
     subs = _subjects(store)
     people, events = subs[4:7], subs[7:9]
-    for a, b in [(X, VPCP), (X, CP), (U, CP), (X, U), (X, people[0]), (people[1], people[2]), (X, events[0])]:
+    for a, b in [(X, VPCP), (X, CP), (U, CP), (X, U), (X, people[0]), (people[1], people[2]), (X, events[0]),
+                 (AGENT, events[1])]:
         out[f"path {a} {b}"] = connect(store, a, b)
+    out["neighbours"] = paths.neighbours(store, [X, U, AGENT, VPCP, *people, *events])  # each end's first step
     return out
 
 
@@ -135,8 +138,18 @@ def test_every_write_that_can_change_a_page_shows_on_it(store: Store, monkeypatc
     got = check(store)
     assert [X, U] in [[n["iri"] for n in p["nodes"]] for p in got[f"path {X} {U}"]["paths"]]
     assert X not in heads(got[VPCP])
+    # a blank-node participation of one event said of another too (the update names neither the agent nor the
+    # participation's own links): the agent's relationships move
+    e0, e1 = _subjects(store)[7:9]
+    with monkeypatch.context() as m:
+        m.setattr(commit, "validate", lambda *a: None)
+        update(store, f"INSERT {{ GRAPH <{G}-e> {{ <{e1}> prov:qualifiedAssociation ?a }} }} WHERE {{ "
+                      f"GRAPH ?g {{ <{e0}> prov:qualifiedAssociation ?a . ?a prov:agent <{AGENT}> }} }}")
+    got = check(store)
+    assert [AGENT, e1] in [[n["iri"] for n in p["nodes"]] for p in got[f"path {AGENT} {e1}"]["paths"]]
+    assert e1 in got["neighbours"][AGENT]
     # the graphs dropped: the head and the member are gone
-    for g in "dcba":
+    for g in "edcba":
         delete_graph(store, f"{G}-{g}", "entity-kept", ctx=CTX)
         got = check(store)
     assert X not in heads(got[VPCP]) and U not in members(got[VPCP])
