@@ -18,7 +18,6 @@ from graph.labels import kind_of, values
 from graph.lexical import bindings, solutions
 from graph.namespaces import PREFIXES
 from graph.store.base import Store
-from graph.write_log import Key
 
 NODE_KINDS = ("unit", "person", "document", "event", "programme", "change")
 MAX_DEPTH = 12
@@ -41,8 +40,7 @@ _NOT_LINKS = "rdf:type, govkg:unitType, govkg:eventType, eli:type_document"
 def neighbours(store: Store, nodes: Iterable[str]) -> dict[str, set[str]]:
     """The entities one step from each of ``nodes`` (the VALUES inside each branch: looked up by index).  Each
     node's are kept until a write changes, as a set, the statements of the node or of one of its direct neighbours
-    (a membership or association in between is one: :data:`_NEIGHBOURS`; through a blank node, a changed link of
-    its kind anywhere); only the others are asked."""
+    (a membership or association in between is one: :data:`_NEIGHBOURS`); only the others are asked."""
     nodes = list(dict.fromkeys(nodes))
     known = _NEIGHBOURS.get_many(store, nodes)
     out: dict[str, set[str]] = {n: set(ms) for n, ms in known.items() if ms}
@@ -58,16 +56,13 @@ def neighbours(store: Store, nodes: Iterable[str]) -> dict[str, set[str]]:
          f"{{ {v} ?x prov:agent ?n . ?m prov:qualifiedAssociation ?x }} }}")
     # every IRI a step away, entity or not (the memberships and associations in between are among them)
     near: dict[str, set[str]] = {n: set() for n in todo}
-    blank: set[str] = set()
     for r in bindings(store, q):
         n, m = r["n"]["value"], r["m"]
         if m["type"] != "uri":
-            blank.add(n)  # a blank node in between: it cannot be named, the links through it can
-            continue
+            continue  # a blank node in between: see _NEIGHBOURS
         near.setdefault(n, set()).add(m["value"])
     fresh = {n: {m for m in ms if m != n and _entity(m)} for n, ms in near.items()}
-    _NEIGHBOURS.put(store, since, ((n, frozenset(fresh[n]), [("set", n), *(("set", m) for m in near[n]),
-                                                             *(_THROUGH if n in blank else ())])
+    _NEIGHBOURS.put(store, since, ((n, frozenset(fresh[n]), [("set", n), *(("set", m) for m in near[n])])
                                    for n in todo))
     out.update((n, ms) for n, ms in fresh.items() if ms)
     return out
@@ -75,12 +70,11 @@ def neighbours(store: Store, nodes: Iterable[str]) -> dict[str, set[str]]:
 
 #: Node -> the entities one step from it, kept until a write changes (as a set) the statements of the node or of
 #: an IRI one step from it: a step through a membership or an association reads that node's statements, and the
-#: node is one step from both ends (its ``org:member``/``prov:agent`` link names them).
+#: node is one step from both ends (its ``org:member``/``prov:agent`` link names them).  A blank node in between
+#: cannot be named, and need not be: :func:`graph.commit.published` notes a blank-node component only as a whole
+#: (every triple of it counts as changed, so the IRIs it links are touched) and forgets every memo after a write
+#: that rewrites an existing one (``unblank``).
 _NEIGHBOURS: KeptMemo[str, frozenset[str]] = KeptMemo(200_000)
-#: What a step through a blank node (an association, a membership) depends on: a changed triple of one of the
-#: links it is made of, anywhere (a blank node cannot be named; every triple of one counts as changed).
-_THROUGH: tuple[Key, ...] = tuple(("set", PREFIXES[p] + local) for p, local in (
-    ("org", "member"), ("org", "organization"), ("prov", "agent"), ("prov", "qualifiedAssociation")))
 
 
 class _Side:
