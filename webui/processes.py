@@ -7,7 +7,8 @@ also accepts on the private socket, opens the read-write store, publishes checkp
 caches and writes); the others are readers (:mod:`webui.readers`) and stop listening on the private socket.  The
 kernel drops the lock with its process, so when the primary dies (even by SIGKILL) the process gunicorn forks in
 its place takes it; a reader that dies is replaced by a reader.  Forwards that arrive meanwhile wait in the private
-socket's backlog, which the arbiter keeps open.
+socket's backlog, which the arbiter keeps open.  Every process answers bounded lookups first on the lean path
+(:mod:`webui.lean`), and counts each client's queries in flight in one file of the run (:mod:`webui.shared_slots`).
 """
 
 from __future__ import annotations
