@@ -132,6 +132,32 @@ def test_the_primarys_lean_path_answers_as_its_flask_path(srv: LiveServer, singl
     assert headers(lean) == headers(flask)
 
 
+@pytest.fixture(scope="module")
+def refusing(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """Every query refused at once: CLIENT_CONCURRENCY=0 (no slot, no queue)."""
+    with live_server(tmp_path_factory.mktemp("refusing") / "store", env={**ENV, "CLIENT_CONCURRENCY": "0"}) as s:
+        yield s
+
+
+@pytest.mark.parametrize("accept", ["application/sparql-results+json", "text/csv", "*/*"])
+def test_a_refused_lookup_is_refused_as_any_query(refusing: LiveServer, accept: str) -> None:
+    """A lookup over the client's limit is refused on the lean path (any process): the same 429, bytes and headers
+    as the app gives a query that is not a lookup."""
+    def ask(query: str) -> requests.Response:
+        return fresh("GET", refusing.url + "/sparql", params={"query": query}, headers={"Accept": accept})
+
+    seen: set[str] = set()
+    other = ask("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
+    assert other.status_code == 429 and other.headers["Retry-After"] and "CLIENT_CONCURRENCY=0" in other.text
+    for _ in range(12):
+        r = ask(LOOKUP)
+        seen.add("reader" if "X-Govkg-Via" in r.headers else "server")
+        assert r.status_code == 429
+        assert r.content == other.content
+        assert headers(r) == headers(other)
+    assert seen
+
+
 def test_a_write_is_seen_by_the_next_query_on_every_process(srv: LiveServer) -> None:
     for k in range(3):
         s = f"urn:govkg-test:procs-{k}"

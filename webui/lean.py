@@ -12,20 +12,25 @@ answers in process).  A lookup costs the parse of its query string, a few cached
 negotiation: LRU per text) and the engine's work; no Flask request context.
 
 Anything else, and anything unusual about a lookup (a parse or guard error, a 406, ``lang=``, a dataset in the
-protocol, a body over ``MAX_QUERY_BYTES``, a client refused by ``CLIENT_CONCURRENCY``, no generation yet, an error
-of the engine), goes on to the next layer with the body already read, which answers it as it always has.
+protocol, a body over ``MAX_QUERY_BYTES``, no generation yet, an error of the engine), goes on to the next layer
+with the body already read, which answers it as it always has.  Two refusals are answered here, in the app's
+envelope: a lookup of a client over ``CLIENT_CONCURRENCY`` after its wait (429: the next layer would only wait once
+more, the count being shared), and a POST body that does not arrive within ``BODY_READ_TIMEOUT_S`` (408).
 """
 
 from __future__ import annotations
 
 import functools
 import io
+import json
 import threading
 import urllib.parse
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import HTTP_STATUS_CODES, parse_accept_header
 from werkzeug.sansio.utils import get_current_url, get_host
 
 from graph.bounded import Lookup, lookup
@@ -33,7 +38,7 @@ from graph.errors import GovkgError
 from graph.sparql_guard import inspect_cached
 from graph.store.workers import QueryAnswer, QueryJob
 from webui.app import SECURITY_HEADERS
-from webui.errors import ApiError
+from webui.errors import JSON_TYPES, ApiError
 from webui.limits import BODY_READ_TIMEOUT_S, ClientSlots, _shut_reading
 from webui.negotiation import GRAPHS, RESULTS, _best, content_type
 
@@ -83,7 +88,8 @@ class LeanLookups:
             if method == "POST":
                 got = self._read_body(environ)
                 if got is SLOW_BODY:
-                    return _slow_body(environ, start_response)
+                    return self.refuse(environ, start_response, 408, f"the request body did not arrive within "
+                                       f"{BODY_READ_TIMEOUT_S} seconds", {"Connection": "close"})
                 if got is None:
                     return self.rest(environ, start_response, None)
                 assert isinstance(got, bytes)
@@ -170,8 +176,8 @@ class LeanLookups:
         try:
             with self.slots.slot(self.concurrency, key):  # as the Flask path counts them (webui.limits)
                 answer = self.answer(job, found, self.inprocess_rows)
-        except ApiError:  # 429: the next layer answers it (or serves it, if it has room by then)
-            return None
+        except ApiError as e:  # 429 after the wait: answered here (the next layer would only wait once more)
+            return self.refuse(environ, start_response, e.code or 429, e.description or "", e.extra_headers)
         if answer is None:
             return None
         out_media = media if answer.kind == "graph" else (media if not graph else "application/sparql-results+json")
@@ -184,6 +190,24 @@ class LeanLookups:
         return answer.chunks
 
 
+    def refuse(self, environ: dict[str, Any], start_response: StartResponse, status: int, message: str,
+               extra: dict[str, str]) -> list[bytes]:
+        """An error in the API's envelope, as :func:`webui.errors.error_response` and the app's hooks make it."""
+        title = HTTP_STATUS_CODES.get(status, "Error")
+        message = " ".join(message.split())[:2000]
+        wants = parse_accept_header(environ.get("HTTP_ACCEPT"), MIMEAccept).best_match(("text/plain", *JSON_TYPES))
+        if wants in JSON_TYPES:  # Flask's JSON provider: keys sorted, not ASCII-escaped
+            text = json.dumps({"ok": False, "status": status, "title": title, "error": message}, ensure_ascii=False,
+                              sort_keys=True) + "\n"
+            ctype = "application/json"
+        else:
+            text, ctype = f"{status} {title}: {message}\n", "text/plain; charset=utf-8"
+        data = text.encode()
+        start_response(f"{status} {title}", [("Content-Type", ctype), ("Content-Length", str(len(data))),
+                                             *extra.items(), *self.tail])
+        return [data]
+
+
 def _parse(text: str) -> list[tuple[str, str]]:
     return urllib.parse.parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
 
@@ -193,22 +217,6 @@ def _base_url(scheme: str, host_header: str | None, server_name: str, server_por
     """The endpoint's URL as werkzeug makes ``request.base_url`` (the Flask path's base IRI), once per host."""
     server = (server_name, int(server_port or 0) or None)
     return get_current_url(scheme, get_host(scheme, host_header, server), "", "/sparql")
-
-
-def _slow_body(environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
-    """408 in the API's envelope (:func:`webui.errors.error_response`), as :func:`webui.limits.read_body` says it."""
-    import json
-
-    msg = f"the request body did not arrive within {BODY_READ_TIMEOUT_S} seconds"
-    if "json" in environ.get("HTTP_ACCEPT", ""):
-        body = json.dumps({"ok": False, "status": 408, "title": "Request Timeout", "error": msg}) + "\n"
-        ctype = "application/json"
-    else:
-        body, ctype = f"408 Request Timeout: {msg}\n", "text/plain; charset=utf-8"
-    data = body.encode()
-    start_response("408 Request Timeout", [("Content-Type", ctype), ("Content-Length", str(len(data))),
-                                           ("Connection", "close"), *SECURITY_HEADERS.items()])
-    return [data]
 
 
 def primary_app(flask_app: Any) -> LeanLookups:

@@ -6,8 +6,9 @@ A reader answers itself only what the lean lookup path (:mod:`webui.lean`) answe
 same; the headers are the primary's, with ``X-Govkg-Answered-By: reader``.
 
 Anything else, and anything unusual about a lookup (a parse or guard error, a 406, ``lang=``, a dataset in the
-protocol, a body over ``MAX_QUERY_BYTES``, a client refused here by its ``CLIENT_CONCURRENCY``, no generation yet), goes
-to the primary unchanged (:class:`webui.forwarding.Forwarder`), which answers as it always has.
+protocol, a body over ``MAX_QUERY_BYTES``, no generation yet), goes to the primary unchanged
+(:class:`webui.forwarding.Forwarder`), which answers as it always has; a client over its ``CLIENT_CONCURRENCY``
+(counted across the processes, :mod:`webui.shared_slots`) is refused here, in the primary's envelope.
 """
 
 from __future__ import annotations
