@@ -219,14 +219,17 @@ def _base_url(scheme: str, host_header: str | None, server_name: str, server_por
     return get_current_url(scheme, get_host(scheme, host_header, server), "", "/sparql")
 
 
-def primary_app(flask_app: Any) -> LeanLookups:
+def primary_app(flask_app: Any) -> WsgiApp:
     """The primary's WSGI app: bounded lookups on the live store first (:func:`graph.store.inprocess.answer_here`,
-    counted in the Flask path's own :data:`webui.sparql.SLOTS`), everything else to ``flask_app`` unchanged."""
+    counted in the Flask path's own :data:`webui.sparql.SLOTS`), everything else to ``flask_app`` unchanged.  On a
+    remote engine (no store here to answer on) it is ``flask_app`` itself."""
     from graph.store import open_store
     from graph.store.inprocess import answer_here
     from webui import sparql
 
     cfg = flask_app.config["GOVKG"]
+    if str(cfg["BACKEND"]).strip().lower() == "remote":
+        return flask_app
     path: Path = flask_app.config["STORE_PATH"]
 
     def answer(job: QueryJob, found: Lookup, max_rows: int) -> QueryAnswer | None:
