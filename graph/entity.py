@@ -29,6 +29,7 @@ _SEGMENT = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?"
 PATH_TAIL = re.compile(rf"^{_SEGMENT}(?:/{_SEGMENT})?$")
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 EVIDENCE = "https://w3id.org/govkg/ontology#evidence"
+SOURCE = "http://purl.org/dc/terms/source"
 ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 TITLE = "http://purl.org/dc/terms/title"
@@ -206,9 +207,10 @@ _HEAD = ("rdf:type", "rdfs:label", "skos:prefLabel", "foaf:name", "skos:altLabel
 def _header(store: Store, this: str, page: int = 0, exact: bool = False) -> dict[str, Any]:
     """Types, labels and alternative labels (distinct), the first :data:`PAGE` evidence quotes, and one page of
     the entity's sources (in the engine's order; the page shows it by date) with their number: answers about the
-    statements of ``this`` as a set, kept until they change (``("set", this)``)."""
+    statements of ``this`` as a set, kept until they change."""
+    read = (*(expand(p) for p in _HEAD), EVIDENCE, SOURCE)
     h = entity_memo.kept(("header", this, page, exact), lambda: (_read_header(store, this, page, exact),
-                                                                 (("set", this),)), store)
+                                                                 entity_memo.statements_of(this, read)), store)
     return {k: (set(v) if isinstance(v, (set, frozenset)) else list(v) if isinstance(v, list) else
                 dict(v) if isinstance(v, dict) else v) for k, v in h.items()}
 

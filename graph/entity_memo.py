@@ -5,13 +5,14 @@ thousands of copies of its facts per view; each answer below is kept with the ke
 depends on and read again only after a write that touches one of them:
 
 - a section's page of facts (:func:`section_deps`): every quad of the entity (``("any", this)``: the facts are
-  counted per graph, and only the patterns that name the entity sit in its ``GRAPH ?g``), the statements of every
-  IRI on the page as a set (the values' dates, the nodes' roles and periods: a copy of one in another graph
-  repeats rows, it changes no maximum, count of graphs or first graph), and, for the patterns of the section that
-  do not name the entity, a new or removed triple of their kind anywhere (``("set", C)`` for a constant of each
-  such pattern: a membership gaining its member, a person typed);
-- the header, the sources of a node, the links into the entity: set answers about one subject
-  (``("set", iri)``; a restated triple changes none of them, the engine's order of distinct values included);
+  counted per graph, and only the patterns that name the entity sit in its ``GRAPH ?g``), what decorates the
+  IRIs on the page (the values' dates, the nodes' roles and periods: the OPTIONALs' predicates of each, as a set;
+  a copy in another graph repeats rows, it changes no maximum, count of graphs or first graph), and, for the
+  patterns of the section that do not name the entity, a new or removed triple of their kind anywhere
+  (``("set", C)`` for a constant of each such pattern: a membership gaining its member, a person typed);
+- the header and the sources of a node: the subject's statements of the predicates read, as a set
+  (``("sp", "S P")``; a restated triple changes none of them, the engine's order of distinct values included);
+  the links into the entity and the predicates it states: its statements as a set (``("set", iri)``);
 - what a graph is derived from (``("graph", g)``) and a source's date and address (``("set", source)``).
 
 A write the log does not describe forgets all of them (:func:`graph.viewcache.invalidate`, as ``--cold`` does).
@@ -84,14 +85,15 @@ def _constants(segment: str) -> list[str]:
 
 def section_deps(this: str, body: str, rows: Iterable[dict[str, Any]]) -> set[Key]:
     """What a page of ``body``'s facts about ``this`` depends on (see the module's docstring): a quad of
-    ``this``, a changed triple of an IRI on the page, and a changed triple matching a pattern of ``body`` that
-    does not name ``this`` (its OPTIONALs aside: they only decorate the page's own rows)."""
+    ``this``, a changed triple of one of the body's OPTIONAL predicates about an IRI on the page, and a changed
+    triple matching a pattern of ``body`` that does not name ``this`` (its OPTIONALs aside)."""
     deps: set[Key] = {("any", this)}
+    decorations = {c for m in _OPTIONAL.finditer(body) for c in _constants(m.group(0))}
     for r in rows:
         for var in ("v", "node", "role"):
             t = r.get(var)
             if isinstance(t, URIRef):
-                deps.add(("set", str(t)))
+                deps |= {k for p in decorations for k in (("sp", f"{t} {p}"), ("link", f"{p} {t}"))}
     core = _FILTER.sub(" ", _BIND.sub(" ", _VALUES.sub(" ", _OPTIONAL.sub(" ", body))))
     for seg in _SPLIT.split(core):
         if f"<{this}>" in seg:
@@ -100,3 +102,8 @@ def section_deps(this: str, body: str, rows: Iterable[dict[str, Any]]) -> set[Ke
         if consts:  # a triple changed that matches the pattern touches all of its constants: the last will do
             deps.add(("set", consts[-1]))
     return deps
+
+
+def statements_of(iri: str, predicates: Iterable[str]) -> tuple[Key, ...]:
+    """A memo of what ``iri`` states by ``predicates`` (as a set) depends on these statements alone."""
+    return tuple(("sp", f"{iri} {p}") for p in predicates)

@@ -125,12 +125,12 @@ def labels(store: Store, iris: Iterable[str], lang: str = "vi",
 
 
 def label_deps(iri: str, decided: bool = True) -> tuple[Key, ...]:
-    """What the label of ``iri`` depends on (:mod:`graph.write_log`): its own label statements (as a set); a
-    renamed unit's (``decided``: :func:`current_names`) also on the graphs that state them and on what decides
-    today's name."""
+    """What the label of ``iri`` depends on (:mod:`graph.write_log`): its own label statements (as a set: a new
+    source of a unit keeps its label); a renamed unit's (``decided``: :func:`current_names`) also on the graphs
+    that state them and on what decides today's name."""
     if decided:
         return (("set", iri), ("any", iri), ("names", ""))
-    return (("set", iri),)
+    return tuple(("sp", f"{iri} {p}") for p in LABEL_ORDER)
 
 
 #: Labels remembered, at most this many (then forgotten all at once).

@@ -7,6 +7,7 @@ generations it moved the store through, the *keys* it touched (:func:`touched`):
 - ``("set", X)``: the same, for the triples whose presence in the union of the graphs changed (a triple that a
   new article restates, as every article restates its units' types and labels, changes no set-semantics answer);
 - ``("link", "P O")``: such a triple links to ``O`` by ``P`` (a memo of what links to ``O`` by ``P`` only);
+- ``("sp", "S P")``: such a triple states ``P`` of ``S`` (a memo of some statements of ``S`` only: its labels);
 - ``("graph", G)``: a quad of graph ``G`` was added or removed;
 - ``("names", "")``: something today's unit names are decided by changed (a document's date or type, the
   source of an existing graph: :func:`graph.asof_names.names_on`).
@@ -133,6 +134,8 @@ def touched(store: Store, added: Iterable[QuadTuple], removed: Iterable[QuadTupl
         keys |= {("set", x) for x in (_iri(s), _iri(p), _iri(o)) if x}
         if isinstance(o, URIRef):
             keys.add(("link", f"{p} {o}"))
+        if isinstance(s, URIRef):
+            keys.add(("sp", f"{s} {p}"))
         if str(p) in NAME_PREDICATES or (str(p) == RDF_TYPE and str(o) == LEGAL_RESOURCE):
             keys.add(("names", ""))
     return frozenset(keys)
