@@ -179,11 +179,14 @@ def check_workers(srv: LiveServer) -> int:
     """The query workers alive equal the pool's count; none extra (a worker stopped at the limit is replaced)."""
     h = requests.get(srv.url + "/healthz", timeout=10).json()
     want = int(h.get("query_workers", {}).get("alive", 0))
+    from webui.processes import processes_setting
+
     workers = server_worker(srv.proc.pid)
-    if len(workers) != 1:
-        raise Broken(f"gunicorn has {len(workers)} worker processes, not 1")
+    n = processes_setting(int(srv.env.get("GOVKG_SERVING_PROCESSES") or 0))  # the primary and its readers
+    if len(workers) != n:
+        raise Broken(f"gunicorn has {len(workers)} worker processes, not {n}")
     time.sleep(0.5)
-    got = len(query_workers(workers[0]))
+    got = sum(len(query_workers(w)) for w in workers)  # the primary's (readers have none)
     if got != want:
         raise Broken(f"{got} query worker processes alive, the pool counts {want}")
     return got
