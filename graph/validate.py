@@ -2,7 +2,9 @@
 
 Each source graph is validated on its own, with the ontology and its SKOS schemes mixed in (so ``sh:class`` sees
 ``rdfs:subClassOf`` and the concept types): a named graph is one source's account, and must be complete and
-coherent by itself (docs/MODEL.md, "Sources and provenance").  Nothing is fetched: ``owl:imports`` are not
+coherent by itself (docs/MODEL.md, "Sources and provenance").  :func:`validate_whole` asks the other question:
+whether the whole graph (:func:`whole_graph`, the set union of every data graph and the ontology) conforms, as one
+data graph.  Nothing is fetched: ``owl:imports`` are not
 followed, and the shapes and ontology come from the checkout (or the store's ontology graph).
 
 ``load_shapes()`` parses once; every run gets a fresh copy, since pySHACL annotates the shapes graph it is given.
@@ -33,6 +35,8 @@ _SEVERITY: dict[URIRef, str] = {SH.Violation: "Violation", SH.Warning: "Warning"
 #: The write path's audit graph (graph.diffs.CHANGES_GRAPH): records of changes, never validated as data.  It lives
 #: in the audit store (graph.audit); only a store written before that still holds it, until the server starts.
 CHANGES_GRAPH = URIRef(f"{BASE}/graph/changes")
+#: Graphs that are never data: neither validated on their own nor part of the whole graph.
+NOT_DATA = (SHAPES_GRAPH, CHANGES_GRAPH)
 
 
 @dataclass(frozen=True)
@@ -232,6 +236,52 @@ def validate_store(store: Store, lang: str = "vi", ont_graph: Graph | None = Non
 
         return compiled(store, lang=lang)
     return validate_store_pyshacl(store, lang, ont_graph)
+
+
+def data_graph_names(store: Store) -> list[str]:
+    """The graphs of the whole graph: every named graph of ``store`` but :data:`NOT_DATA` (``""``: a non-empty
+    default graph)."""
+    hidden = {str(g) for g in NOT_DATA}
+    named = sorted(g for g in store.named_graphs() if g not in hidden)
+    return ([""] if store.ask("ASK { ?s ?p ?o }") else []) + named
+
+
+def whole_graph(store: Store) -> Graph:
+    """The whole graph: the set union of every graph of ``store`` but :data:`NOT_DATA` (the ontology graph and the
+    default graph included), as one rdflib graph.  The data graph of :func:`validate_whole`, and of pySHACL over
+    the union in ``bench.validation``."""
+    hidden = " && ".join(f"?g != <{g}>" for g in NOT_DATA)
+    q = f"SELECT DISTINCT ?s ?p ?o WHERE {{ {{ ?s ?p ?o }} UNION {{ GRAPH ?g {{ ?s ?p ?o }} FILTER({hidden}) }} }}"
+    g = Graph()
+    for r in store.query(q).rows():
+        g.add((r["s"], r["p"], r["o"]))
+    return g
+
+
+def validate_whole(store: Store, lang: str = "vi") -> ValidationReport:
+    """Validate the whole graph of ``store`` (:func:`whole_graph`) as one data graph; no result names a graph.
+
+    Use it to ask whether everything the store holds, taken together, meets the shapes (a graph may lean on
+    another's types and labels); :func:`validate_store` asks whether each source's account holds by itself (what
+    the write path checks).  With the store's own ontology and shapes graphs the compiled engine does it
+    (:mod:`graph.shacl.whole`), with the same results as pySHACL on :func:`whole_graph`
+    (``tests/test_validate_whole.py``); otherwise pySHACL does (:func:`validate_whole_pyshacl`).
+    """
+    if store.ask(f"ASK {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}") and store.ask(
+            f"ASK {{ GRAPH <{SHAPES_GRAPH}> {{ ?s ?p ?o }} }}"):
+        from graph.shacl import validate_whole as compiled
+
+        return compiled(store, lang=lang)
+    return validate_whole_pyshacl(store, lang)
+
+
+def validate_whole_pyshacl(store: Store, lang: str = "vi") -> ValidationReport:
+    """:func:`validate_whole` with pySHACL on :func:`whole_graph` in memory and the shapes of the checkout (and the
+    checkout's ontology when the store has no ontology graph)."""
+    data = whole_graph(store)
+    has_onto = store.ask(f"ASK {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}")
+    ok, results = _validate_one(data, Graph() if has_onto else _ontology_cached(), None)
+    return ValidationReport(conforms=ok, results=results, graphs=data_graph_names(store))
 
 
 def validate_store_pyshacl(store: Store, lang: str = "vi", ont_graph: Graph | None = None) -> ValidationReport:

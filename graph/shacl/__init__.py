@@ -5,6 +5,8 @@
   graph; every result names its graph.
 - :func:`validate_change`: only the graphs a change (quads added and removed) writes, and in them only the
   focus nodes it can affect, evaluated on the state after the change, without writing it.
+- :func:`validate_whole`: the whole graph, the set union of every data graph and the ontology, as one data graph
+  (:mod:`graph.shacl.whole`), with the same results as pySHACL on that graph; no result names a graph.
 - :func:`validate_graph`: an rdflib graph against an rdflib shapes graph.
 
 Shapes this engine does not compile (SHACL-SPARQL, recursion, ``sh:qualifiedValueShapesDisjoint``) go to
@@ -31,6 +33,17 @@ def validate_store(store: Store, lang: str = "vi") -> ValidationReport:
     return to_report(results, c.model, graphs)
 
 
+def validate_whole(store: Store, lang: str = "vi") -> ValidationReport:
+    """Validate the whole graph of the store as one data graph; a :class:`graph.validate.ValidationReport`."""
+    from graph.shacl.report import to_report
+    from graph.shacl.validator import store_compiled
+    from graph.shacl.whole import whole_results
+    from graph.validate import data_graph_names
+
+    c = store_compiled(store)
+    return to_report(whole_results(store, c), c.model, data_graph_names(store))
+
+
 def validate_change(
     store: Store, added: Sequence[QuadTuple], removed: Sequence[QuadTuple], lang: str = "vi"
 ) -> ValidationReport:
@@ -53,4 +66,4 @@ def validate_graph(data: Graph, shapes: Graph, lang: str = "vi") -> ValidationRe
     return to_report(graph_results(data, shapes), compile_shapes(shapes).model)
 
 
-__all__ = ["validate_change", "validate_graph", "validate_store"]
+__all__ = ["validate_change", "validate_graph", "validate_store", "validate_whole"]

@@ -36,8 +36,8 @@ def value_test(ev: Evaluator, shape: Shape, c: Constraint) -> Test | None:
     p, t, sc = c.param, ev.t, ev.sc
     if p == SH["class"]:
         classes = ev.subclasses.get(c.value, frozenset({c.value}))
-        vals = " ".join(term(k) for k in sorted(classes, key=str) if isinstance(k, URIRef))
-        return f"NOT EXISTS {{ {sc.triple('?v', RDF.type, '?_c')} VALUES ?_c {{ {vals} }} }}", None
+        vals = [term(k) for k in sorted(classes, key=str) if isinstance(k, URIRef)]
+        return f"NOT EXISTS {{ {sc.triple('?v', RDF.type, '?_c')} {sc.one_of('?_c', vals)} }}", None
     if p == SH.datatype:
         dt = c.value
         return f"!({t.is_literal('?v')} && {ev._datatype_prefilter(dt)})", lambda v: not checks.datatype_ok(v, dt)

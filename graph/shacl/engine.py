@@ -227,8 +227,8 @@ class Evaluator:
 
         if p == SH["class"]:
             classes = self.subclasses.get(c.value, frozenset({c.value}))
-            vals = " ".join(term(k) for k in sorted(classes, key=str) if isinstance(k, URIRef))
-            return simple(f"NOT EXISTS {{ {sc.triple('?v', RDF.type, '?_c')} VALUES ?_c {{ {vals} }} }}")
+            named = [term(k) for k in sorted(classes, key=str) if isinstance(k, URIRef)]
+            return simple(f"NOT EXISTS {{ {sc.triple('?v', RDF.type, '?_c')} {sc.one_of('?_c', named)} }}")
         if p == SH.datatype:
             ok = self._datatype_prefilter(c.value)
             rows = self._pairs(shape, focus, f"FILTER(!({t.is_literal('?v')} && {ok}))")
@@ -314,9 +314,10 @@ class Evaluator:
             return [res(shape, c, r, r["v"]) for r in rows if not checks.less_ok(r["v"], r["_o"], eq)]
         if p == SH.equals:
             rows = self._pairs(shape, focus, f"FILTER NOT EXISTS {{ {sc.triple('?this', c.value, '?v')} }}")
+            lacks = sc.lacks("?this", shape.path, "?v") if shape.path is not None else "FILTER(!sameTerm(?this, ?v))"
             q = (
-                f"SELECT DISTINCT {g} ?this ?v WHERE {{ {self._focus(focus)} {sc.triple('?this', c.value, '?v')} "
-                f"FILTER NOT EXISTS {{ {sc.values(shape.path, '?this', '?_w')} FILTER(sameTerm(?_w, ?v)) }} }}"
+                f"SELECT DISTINCT {g} ?this ?v WHERE {{ {self._focus(focus)} "
+                f"{sc.triple('?this', c.value, '?v')} {lacks} }}"
             )
             rows += self.source.select(q)
             return [res(shape, c, r, r["v"]) for r in rows]

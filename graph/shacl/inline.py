@@ -37,9 +37,9 @@ def _fails(ev: Evaluator, c: Constraint, v: str) -> str | None:
     p = c.param
     if p == SH["class"]:
         classes = ev.subclasses.get(c.value, frozenset({c.value}))
-        vals = " ".join(term(k) for k in sorted(classes, key=str) if isinstance(k, URIRef))
+        vals = [term(k) for k in sorted(classes, key=str) if isinstance(k, URIRef)]
         k = f"?_ic{next(_FRESH)}"
-        return f"NOT EXISTS {{ {sc.triple(v, RDF.type, k)} VALUES {k} {{ {vals} }} }}"
+        return f"NOT EXISTS {{ {sc.triple(v, RDF.type, k)} {sc.one_of(k, vals)} }}"
     if p == SH.nodeKind:
         tests = {"iri": t.is_iri(v), "blank": t.is_blank(v), "literal": t.is_literal(v)}
         kinds = _NODE_KINDS.get(c.value, ())  # type: ignore[call-overload]
