@@ -6,9 +6,10 @@ govkg validates it, each named graph on its own with the ontology mixed in (:fun
 ``graph.validate.validate_store_pyshacl`` does; the baseline of ``validate_full``), and the change's focus nodes
 with only the shapes that target them (``focus_nodes`` + ``use_shapes``, the fastest way to ask pySHACL).  The
 per-graph run has a budget of its own (``--pyshacl-budget``): past it, the time is extrapolated from the share of
-quads validated, and said so.  pySHACL over the union of all graphs as one graph (a different question: a graph
-may lean on another's types) comes last, as an extra record, so that a run cut by its time budget still reports
-everything else.
+quads validated, and said so.  The whole graph (:func:`graph.validate.whole_graph`: the union of every data graph
+and the ontology as one graph, a different question: a graph may lean on another's types) is validated by govkg
+(``validate_whole``, record ``full-union``) and by pySHACL (last, so that a run cut by its time budget still reports
+everything else), and the two result sets are compared result by result (``identical_to_govkg``).
 
 ``--fair`` first makes every graph of the store complete by itself (:func:`make_fair`: each graph gets the type,
 label, source and defining triples of the entities it mentions, copied from the graphs that define them, so
@@ -31,19 +32,17 @@ from bench.worker import emit
 
 
 def _pyshacl_inputs(store: Any) -> tuple[Any, Any]:
-    """(data graph: every graph but the shapes, shapes graph), as rdflib graphs."""
-    from rdflib import Dataset, Graph
+    """(data graph: the whole graph, :func:`graph.validate.whole_graph`, the one govkg's ``--whole`` validates;
+    shapes graph), as rdflib graphs."""
+    from graph.shacl.validator import store_shapes
+    from graph.validate import whole_graph
 
-    from graph.namespaces import SHAPES_GRAPH
+    return whole_graph(store), store_shapes(store)
 
-    buf = io.BytesIO()
-    store.dump(buf, format="nquads")
-    ds = Dataset()
-    ds.parse(data=buf.getvalue(), format="nquads")
-    data, shapes = Graph(), Graph()
-    for s, p, o, g in ds.quads((None, None, None, None)):
-        (shapes if g is not None and str(g) == str(SHAPES_GRAPH) else data).add((s, p, o))
-    return data, shapes
+
+def result_keys(results: Any) -> set[tuple[str, ...]]:
+    """Comparable keys of :class:`graph.validate.Violation` results (focus, path, value, shape, component)."""
+    return {(v.focus, v.path or "", v.value or "", v.source_shape, v.constraint) for v in results}
 
 
 #: What :func:`make_fair` copies about an entity a graph mentions (enough for its own shapes to hold there).
@@ -173,6 +172,10 @@ def main(argv: list[str] | None = None) -> None:
     if store_results is not None:
         dt, res = timed(partial(store_results, store))
         emit(**rec, engine="govkg", name="full", samples=[dt], results=len(res))
+        from graph.shacl import validate_whole
+
+        dt, whole = timed(partial(validate_whole, store))
+        emit(**rec, engine="govkg", name="full-union", samples=[dt], results=len(whole.results))
         r = samples(partial(change_results, store, change, []), a.reps, a.budget)
         results, focus = r["rows"] if r["rows"] is not None else (None, None)
         emit(**rec, engine="govkg", name="change", samples=r["samples"],
@@ -208,8 +211,13 @@ def main(argv: list[str] | None = None) -> None:
         dt, out = timed(lambda: validate(data, shacl_graph=shapes, inference="none", allow_warnings=True))
         from rdflib.namespace import SH
 
+        from graph.validate import _results
+
         n = len(set(out[1].subjects(RDF.type, SH.ValidationResult)))
-        emit(**rec, engine="pyshacl", name="full-union", samples=[dt], conforms=bool(out[0]), results=n)
+        theirs = result_keys(_results(out[1], None))
+        same = None if store_results is None else result_keys(whole.results) == theirs
+        emit(**rec, engine="pyshacl", name="full-union", samples=[dt], conforms=bool(out[0]), results=n,
+             distinct_results=len(theirs), identical_to_govkg=same)
     emit(kind="done", engine="validation", peak_mb=peak_rss_mb())
     store.close()
 

@@ -156,3 +156,23 @@ def test_seed_matches_pyshacl(tmp_path_factory: pytest.TempPathFactory) -> None:
         (v.focus, v.path, v.source_shape, v.constraint, v.value) for v in theirs.results}
     assert not ours.conforms
     assert ours.graphs == theirs.graphs and len(ours.graphs) > 3
+
+
+def test_cli_whole_and_per_graph(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from graph.cli import cli
+    from graph.seed import load_seed
+
+    st = EmbeddedStore(tmp_path / "store")
+    load_seed(st)
+    st.close()
+    args = ["validate", "--lang", "en", "--store", str(tmp_path / "store")]
+    per_graph = CliRunner().invoke(cli, args)
+    assert per_graph.exit_code == 0, per_graph.output
+    assert per_graph.output.startswith("Conforms")
+    whole = CliRunner().invoke(cli, [*args, "--whole"])
+    assert whole.exit_code == 1 and "Does not conform" in whole.output and "graph:" not in whole.output
+    assert "UniqueLang" in whole.output or "language" in whole.output
+    bad = CliRunner().invoke(cli, [*args, "--whole", str(EXAMPLE_FILES[0])])
+    assert bad.exit_code == 2
