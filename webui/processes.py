@@ -75,12 +75,41 @@ def take_primary(lock: Path) -> bool:
 
 def post_fork(run: Run, worker: Any) -> str:
     """gunicorn's ``post_fork`` for ``run``: this worker's role, ``primary`` or ``reader``; a reader stops
-    listening on the private socket (only the primary answers forwards)."""
+    listening on the private socket (only the primary answers forwards).  Every process formats the ``Date``
+    header once per second (:func:`cache_http_date`)."""
+    cache_http_date()
     if run.processes <= 1 or take_primary(run.lock):
         return "primary"
     private = str(run.socket)
     worker.sockets = [s for s in worker.sockets if str(getattr(s, "cfg_addr", "")) != private]
     return "reader"
+
+
+def cache_http_date() -> None:
+    """gunicorn formats the ``Date`` header of every answer anew (:func:`email.utils.formatdate`, ~10% of a
+    reader's time holding the GIL under load); the header has a resolution of one second, so format it once per
+    second: the same bytes."""
+    import time
+
+    from gunicorn import util
+
+    if getattr(util.http_date, "cached", False):
+        return
+    plain = util.http_date
+    last: list[tuple[int, str]] = [(-1, "")]  # (second, its header), replaced whole: safe across threads
+
+    def http_date(timestamp: float | None = None) -> str:
+        if timestamp is not None:
+            return str(plain(timestamp))
+        now = int(time.time())
+        second, text = last[0]
+        if second != now:
+            text = str(plain(now))
+            last[0] = (now, text)
+        return text
+
+    http_date.cached = True  # type: ignore[attr-defined]
+    util.http_date = http_date
 
 
 def snapshots_root(store_path: Path) -> Path:
