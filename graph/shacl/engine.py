@@ -400,7 +400,7 @@ class Evaluator:
             if lo == 1 and hi < 0:  # no conforming value at all (a NOT EXISTS per node, no count)
                 q = (
                     f"SELECT DISTINCT {sc.g} ?this WHERE {{ {self._focus(focus)} "
-                    f"FILTER NOT EXISTS {{ {sc.values(shape.path)} FILTER({conf}) }} }}"
+                    f"{sc.without(f'{sc.values(shape.path)} FILTER({conf})')} }}"
                 )
                 comp = SH.QualifiedMinCountConstraintComponent
                 return [self._result(shape, c, r, None, component=comp) for r in self.source.select(q)]
