@@ -68,6 +68,9 @@ SETTINGS: list[Setting] = [
     Setting("SERVING_PROCESSES", 0, "Server processes of govkg serve (0: the CPU count + 1, at least 2 and at "
             "most 5): one primary owns the store; the others answer bounded lookups on its latest checkpoint and "
             "forward every other request to it (1: one process, as before)."),
+    Setting("ACCEPT_YIELD_MS", 20.0, "With several server processes, one holding more connections than another "
+            "leaves a new connection to the others this long, then takes it (0: the first process to wake takes "
+            "it; uneven spreads of kept-alive connections raised the tail latency)."),
     Setting("CORS_ORIGIN", "*", "Access-Control-Allow-Origin for reads ('' turns CORS off)."),
     Setting("COOKIE_SECURE", True, "Mark the steward session cookie Secure (HTTPS only); 0 only for plain-http "
             "tests on 127.0.0.1."),

@@ -213,3 +213,25 @@ def test_a_reader_killed_is_replaced_and_lookups_go_on(srv: LiveServer) -> None:
         r = ask()
         assert r.status_code == 200 and r.headers["X-Govkg-Answered-By"] in ("reader", "server")
     assert set(reader_pids(srv)) - before, "no new reader answered a lookup within 60 s"
+
+
+def test_kept_alive_connections_spread_over_the_processes(srv: LiveServer) -> None:
+    """Connections opened one after another on an idle server (where the kernel tends to wake the same process
+    each time) land one per process, so 6 kept-alive connections on 3 processes: 2 each, the primary's answering
+    ``server`` and the readers' ``reader`` (webui/balanced.py)."""
+    sessions = [requests.Session() for _ in range(6)]
+    try:
+        seen = []
+        for s in sessions:
+            r = s.get(f"{srv.url}/sparql", params={"query": LOOKUP}, timeout=30,
+                      headers={"Accept": "application/sparql-results+json"})
+            assert r.status_code == 200
+            seen.append(r.headers["X-Govkg-Answered-By"])
+            time.sleep(0.05)
+        assert sorted(seen) == ["reader"] * 4 + ["server"] * 2
+        for s, who in zip(sessions, seen):  # each connection stays with its process
+            r = s.get(f"{srv.url}/sparql", params={"query": LOOKUP}, timeout=30)
+            assert r.headers["X-Govkg-Answered-By"] == who
+    finally:
+        for s in sessions:
+            s.close()

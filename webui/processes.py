@@ -29,8 +29,18 @@ class Run:
     """What the arbiter makes for one run and its forked workers inherit."""
 
     processes: int
+    accept_yield_ms: float = 0.0  # ACCEPT_YIELD_MS: above 0, connections spread evenly (webui.balanced)
     directory: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="govkg-serve-")))
     secret: str = field(default_factory=lambda: secrets.token_hex(16))
+
+    @property
+    def balanced(self) -> bool:
+        return self.processes > 1 and self.accept_yield_ms > 0
+
+    @property
+    def worker_class(self) -> str:
+        """gunicorn's threaded worker, which leaves a new connection to a process holding fewer when balanced."""
+        return "webui.balanced.BalancedWorker" if self.balanced else "gthread"
 
     @property
     def socket(self) -> Path:
@@ -76,8 +86,13 @@ def take_primary(lock: Path) -> bool:
 def post_fork(run: Run, worker: Any) -> str:
     """gunicorn's ``post_fork`` for ``run``: this worker's role, ``primary`` or ``reader``; a reader stops
     listening on the private socket (only the primary answers forwards).  Every process formats the ``Date``
-    header once per second (:func:`cache_http_date`)."""
+    header once per second (:func:`cache_http_date`) and, balanced, publishes its connections
+    (:mod:`webui.balanced`)."""
     cache_http_date()
+    if run.balanced:
+        from webui import balanced
+
+        balanced.configure(run.directory / "connections", run.accept_yield_ms / 1000)
     if run.processes <= 1 or take_primary(run.lock):
         return "primary"
     private = str(run.socket)

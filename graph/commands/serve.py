@@ -35,7 +35,7 @@ def gunicorn_options(host: str, port: int, threads: int, run: Run | None = None)
     return {
         "bind": run.binds(host, port) if run is not None else [f"{host}:{port}"],
         "workers": run.processes if run is not None else 1,  # one primary owns the store (webui.processes)
-        "worker_class": "gthread",
+        "worker_class": run.worker_class if run is not None else "gthread",  # webui.balanced
         "threads": threads,
         "timeout": 120,  # heartbeat of the worker process; queries stop at QUERY_TIMEOUT_S (at most 60)
         "graceful_timeout": 10,
@@ -99,7 +99,8 @@ def first_checkpoint(app: Any) -> None:
             logging.getLogger("govkg.serve").warning("no checkpoint at start-up: %s", e)
 
 
-def run_server(host: str, port: int, store_path: Path, threads: int, processes: int = 1) -> None:
+def run_server(host: str, port: int, store_path: Path, threads: int, processes: int = 1,
+               accept_yield_ms: float = 0.0) -> None:
     from gunicorn.app.base import BaseApplication
 
     from webui.app import create_app
@@ -108,7 +109,7 @@ def run_server(host: str, port: int, store_path: Path, threads: int, processes: 
     from webui.processes import Run, client_slots, post_fork, reader_app
     from webui.sparql import use_slots
 
-    run = Run(processes)
+    run = Run(processes, accept_yield_ms)
     role = ["primary"]
 
     class GovkgApplication(BaseApplication):
@@ -163,4 +164,4 @@ def serve(host: str, port: int, no_seed: bool, store_path: Path | None) -> None:
     processes = 1 if backend == "remote" else processes_setting(int(settings["SERVING_PROCESSES"]))
     what = "the remote engine " + str(settings["REMOTE_QUERY_URL"]) if backend == "remote" else str(path)
     click.echo(f"serving {what} on http://{host}:{port}/ (SPARQL at /sparql; {processes} processes)", err=True)
-    run_server(host, port, path, threads, processes)
+    run_server(host, port, path, threads, processes, float(settings["ACCEPT_YIELD_MS"]))
