@@ -9,8 +9,9 @@ process with 16 threads (``--processes N``, default 2); clients with keep-alive 
 client (its own ``User-Agent``; ``--same-client``: all one client, which govkg's ``CLIENT_CONCURRENCY`` limits).
 The client is ``wrk`` when it is on the PATH (Debian's package: a C client, so the two cores go to the server rather
 than to a Python client), else Python threads in two processes; the records say which.  Reported per app: requests
-per second, p50 and p99 latency (with the Python client every latency), errors, and the peak memory (VmHWM) summed over
-the server's process tree.
+per second, p50 and p99 latency (with the Python client every latency), errors (wrk: after a 3 s warm-up run, so
+that every server process is up), the connections each server process holds 1.5 s into a wrk run
+(``connections_per_process``, from ``ss``), and the peak memory (VmHWM) summed over the server's process tree.
 """
 
 from __future__ import annotations
@@ -20,11 +21,13 @@ import http.client
 import multiprocessing
 import os
 import random
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
 from pathlib import Path
@@ -118,6 +121,7 @@ def _serve(app: str, port: int, store: Path, threads: int, processes: int = 1) -
 
 
 GOVKG = "govkg serve"
+WARM_UP_S = 3  # wrk before the measured run: the first answer comes while other processes may still be starting
 
 
 def _wait(port: int, path: str, seconds: float = 120) -> bool:
@@ -206,7 +210,13 @@ def measure(name: str, app: str, path: str, queries: list[str], store: Path, sec
             emit(kind="endpoint", engine=name, error="the server did not start")
             return
         if client == "wrk":
+            wrk_load(port, path, queries, WARM_UP_S, clients, same_client)  # every process up and warm
+            spread: list[list[int]] = []  # connections per server process, 1.5 s into the run
+            timer = threading.Timer(min(1.5, seconds / 2), lambda: spread.append(connection_spread(port)))
+            timer.start()
             figures = wrk_load(port, path, queries, seconds, clients, same_client)
+            timer.join()
+            figures["connections_per_process"] = spread[0] if spread else []
         else:
             figures = python_load(port, path, queries, seconds, clients)
         if app == GOVKG:  # the readers' share of the answers (X-Govkg-Answered-By), on a warm server
@@ -219,6 +229,20 @@ def measure(name: str, app: str, path: str, queries: list[str], store: Path, sec
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:
             server.kill()
+
+
+def connection_spread(port: int) -> list[int]:
+    """How many established connections to ``port`` each server process holds, most first (``ss``; [] without
+    it)."""
+    try:
+        out = subprocess.run(["ss", "-Htnp", "state", "established", f"( sport = :{port} )"], capture_output=True,
+                             text=True, timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    counts: dict[str, int] = {}
+    for pid in re.findall(r"pid=(\d+)", out):
+        counts[pid] = counts.get(pid, 0) + 1
+    return sorted(counts.values(), reverse=True)
 
 
 def answered_by(port: int, path: str, queries: list[str], n: int = 40) -> dict[str, int]:

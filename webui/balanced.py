@@ -107,6 +107,6 @@ class BalancedWorker(ThreadWorker):
                 raw = Path(entry.path).read_bytes()
             except OSError:
                 continue
-            if int(raw.strip() or 0) < mine:  # none yet: a process still starting, which holds none
+            if raw.strip() and int(raw) < mine:  # none yet: a process still loading its app, not accepting
                 return True
         return False
