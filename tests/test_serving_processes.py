@@ -229,7 +229,7 @@ def test_kept_alive_connections_spread_over_the_processes(srv: LiveServer) -> No
             seen.append(r.headers["X-Govkg-Answered-By"])
             time.sleep(0.05)
         assert sorted(seen) == ["reader"] * 4 + ["server"] * 2
-        for s, who in zip(sessions, seen):  # each connection stays with its process
+        for s, who in zip(sessions, seen, strict=True):  # each connection stays with its process
             r = s.get(f"{srv.url}/sparql", params={"query": LOOKUP}, timeout=30)
             assert r.headers["X-Govkg-Answered-By"] == who
     finally:
