@@ -9,6 +9,7 @@ kernel drops the lock with its process, so when the primary dies (even by SIGKIL
 its place takes it; a reader that dies is replaced by a reader.  Forwards that arrive meanwhile wait in the private
 socket's backlog, which the arbiter keeps open.  Every process answers bounded lookups first on the lean path
 (:mod:`webui.lean`), and counts each client's queries in flight in one file of the run (:mod:`webui.shared_slots`).
+New connections are spread evenly over the processes (:mod:`webui.balanced`, ``ACCEPT_YIELD_MS``).
 """
 
 from __future__ import annotations
