@@ -8,9 +8,10 @@ govkg/pySHACL pair (``full-union``) among its other records.
 
 from __future__ import annotations
 
+import argparse
 import json
-import sys
 import time
+from pathlib import Path
 from typing import Any
 
 
@@ -22,7 +23,12 @@ def main(argv: list[str] | None = None) -> None:
     from graph.store import EmbeddedStore
     from graph.validate import _results
 
-    store = EmbeddedStore((argv or sys.argv[1:])[0])
+    ap = argparse.ArgumentParser(prog="python -m bench.validation_whole", description=__doc__.split("\n")[0])
+    ap.add_argument("store", type=Path, help="an existing embedded store directory (opened for this process alone)")
+    args = ap.parse_args(argv)
+    if not args.store.is_dir():
+        ap.error(f"no store directory at {args.store}")
+    store = EmbeddedStore(args.store)
     out: dict[str, Any] = {"govkg_whole": []}
     for _ in range(2):
         t = time.perf_counter()
