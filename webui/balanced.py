@@ -23,6 +23,8 @@ from typing import Any
 
 from gunicorn.workers.gthread import ThreadWorker
 
+from graph.store.snapshots import alive
+
 COUNTS: list[Path] = []  # the run's directory of per-process connection counts (set by configure)
 YIELD_S = [0.02]  # how long a process holding more connections than a sibling leaves a new one to the others
 
@@ -31,16 +33,6 @@ def configure(directory: Path, yield_s: float) -> None:
     """In a worker process, before its loop starts (gunicorn's ``post_fork``)."""
     COUNTS[:] = [directory]
     YIELD_S[0] = yield_s
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class BalancedWorker(ThreadWorker):
@@ -100,7 +92,7 @@ class BalancedWorker(ThreadWorker):
         for entry in os.scandir(COUNTS[0]):
             if entry.name == me or not entry.name.isdigit():
                 continue
-            if not _alive(int(entry.name)):
+            if not alive(int(entry.name)):
                 Path(entry.path).unlink(missing_ok=True)
                 continue
             try:

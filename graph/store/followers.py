@@ -25,18 +25,14 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
 
 from graph.bounded import Lookup
-from graph.formats import rdf_format, results_format
-from graph.namespaces import PREFIXES
-from graph.store.inprocess import within
+from graph.store.inprocess import job_message, within
 from graph.store.query_worker import run as run_job
 from graph.store.snapshots import CURRENT, HOLDS
 from graph.store.workers import QueryAnswer, QueryJob
-from graph.store.workers import _constant as constant
 
 VERDICTS_MAX = 4096
 TAKE_TRIES = 5
@@ -150,7 +146,7 @@ class Follower:
             name, raw = got
             if not self._small(name, raw, found, job, max_rows):
                 return None, True
-            header, payload = run_job(raw, self._message(job))
+            header, payload = run_job(raw, job_message(job))
         kind = header["kind"]
         fmt = job.rdf_format if kind == "graph" else job.results_format
         return QueryAnswer(kind, fmt, bool(header["truncated"]), len(payload), iter([payload])), True
@@ -168,15 +164,3 @@ class Follower:
             while len(self._verdicts) > VERDICTS_MAX:
                 self._verdicts.popitem(last=False)
         return verdict
-
-    @staticmethod
-    def _message(job: QueryJob) -> dict[str, Any]:
-        return {
-            "query": job.sparql,
-            "base_iri": job.base_iri,
-            "union": job.union_default_graph,
-            "results_format": constant(results_format(job.results_format).ox),
-            "rdf_format": constant(rdf_format(job.rdf_format).ox),
-            "max_rows": job.max_rows,
-            "prefixes": PREFIXES,
-        }

@@ -38,14 +38,10 @@ _VERDICTS: OrderedDict[tuple[str, int, str, bool, str | None, int], bool] = Orde
 _LOCK = threading.Lock()
 
 
-def answer_here(store: Store, job: QueryJob, found: Lookup, max_rows: int) -> QueryAnswer | None:
-    """The answer to ``job`` made here, or ``None`` when it must go to the workers (not an embedded store, a
-    dataset given by the protocol, or a pattern matching more than ``max_rows`` rows; ``max_rows`` 0: never)."""
-    if max_rows <= 0 or not isinstance(store, EmbeddedStore) or job.default_graphs or job.named_graphs:
-        return None
-    if not small(store, found, job, max_rows):
-        return None
-    msg: dict[str, Any] = {
+
+def job_message(job: QueryJob) -> dict[str, Any]:
+    """The message a query worker (:mod:`graph.store.query_worker`) answers, for a job answered in this process."""
+    return {
         "query": job.sparql,
         "base_iri": job.base_iri,
         "union": job.union_default_graph,
@@ -54,6 +50,15 @@ def answer_here(store: Store, job: QueryJob, found: Lookup, max_rows: int) -> Qu
         "max_rows": job.max_rows,
         "prefixes": PREFIXES,
     }
+
+def answer_here(store: Store, job: QueryJob, found: Lookup, max_rows: int) -> QueryAnswer | None:
+    """The answer to ``job`` made here, or ``None`` when it must go to the workers (not an embedded store, a
+    dataset given by the protocol, or a pattern matching more than ``max_rows`` rows; ``max_rows`` 0: never)."""
+    if max_rows <= 0 or not isinstance(store, EmbeddedStore) or job.default_graphs or job.named_graphs:
+        return None
+    if not small(store, found, job, max_rows):
+        return None
+    msg = job_message(job)
     try:  # the errors as the worker reports them (graph.store.query_worker.main, graph.store.workers.QueryPool.run)
         header, payload = run_job(store.ox, msg)
     except SyntaxError as e:
