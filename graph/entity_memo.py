@@ -51,13 +51,7 @@ _TERM = re.compile(r"<([^<>\s]+)>|\b([a-z][a-zA-Z]*):([A-Za-z_][\w-]*)")
 
 def kept(key: Hashable, build: Callable[[], tuple[T, Iterable[Key]]], store: Store) -> T:
     """The answer kept under ``key``, else ``build()``'s (value, what it depends on), kept."""
-    hit = _KEPT.get(store, key)
-    if hit is not None:
-        return hit
-    since = _KEPT.mark(store)
-    value, deps = build()
-    _KEPT.put(store, since, [(key, value, deps)])
-    return value
+    return _KEPT.get_or_build(store, key, build)
 
 
 def kept_many(store: Store, keys: Iterable[Hashable]) -> dict[Hashable, Any]:

@@ -99,13 +99,17 @@ class ClientSlots:
         try:
             yield
         finally:
-            with self._lock:
-                left = self._busy.get(key, 1) - 1
-                if left <= 0:
-                    self._busy.pop(key, None)
-                else:
-                    self._busy[key] = left
-                self._freed.notify_all()
+            self._release(key)
+
+    def _release(self, key: tuple[str, str]) -> None:
+        """One of ``key``'s slots is free again; waiters are woken."""
+        with self._lock:
+            left = self._busy.get(key, 1) - 1
+            if left <= 0:
+                self._busy.pop(key, None)
+            else:
+                self._busy[key] = left
+            self._freed.notify_all()
 
     def _wait(self, key: tuple[str, str], limit: int) -> None:
         """Under the lock: wait for a slot of this client, or raise 429."""

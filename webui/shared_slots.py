@@ -95,13 +95,7 @@ class SharedClientSlots(ClientSlots):
         finally:
             fcntl.fcntl(fd, fcntl.F_OFD_SETLK, _flock(_UNLCK, held))
             self._mine().discard(held)
-            with self._lock:
-                left = self._busy.get(key, 1) - 1
-                if left <= 0:
-                    self._busy.pop(key, None)
-                else:
-                    self._busy[key] = left
-                self._freed.notify_all()
+            self._release(key)
 
     def _wait_shared(self, fd: int, base: int, limit: int, key: tuple[str, str]) -> int:
         with self._lock:
