@@ -152,7 +152,7 @@ EOF
     [ -n "$pid" ] || pid=$(sed -n 's/^VIRT_PID=//p' "$dir/virtuoso.lck" 2>/dev/null || true)
     [ -n "$pid" ] && echo "$pid" >"$dir/virtuoso.pid"
     if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
-      tail -20 "$dir/virtuoso.log" "$dir/server.out" >&2 || true; die "virtuoso exited while starting"
+      tail -n 20 "$dir/virtuoso.log" "$dir/server.out" >&2 || true; die "virtuoso exited while starting"
     fi
     if grep -q "Server online at" "$dir/virtuoso.log" 2>/dev/null \
        && curl -fsS -o /dev/null "http://127.0.0.1:$port/sparql?query=ASK%7B%7D" 2>/dev/null; then

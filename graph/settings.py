@@ -71,6 +71,9 @@ SETTINGS: list[Setting] = [
     Setting("ACCEPT_YIELD_MS", 20.0, "With several server processes, one holding more connections than another "
             "leaves a new connection to the others this long, then takes it (0: the first process to wake takes "
             "it; uneven spreads of kept-alive connections raised the tail latency)."),
+    Setting("KEEPALIVE_LINGER_MS", 5.0, "After answering a request on a kept-alive connection, its thread waits this "
+            "long for the next request and answers it itself, instead of handing the connection back to the main "
+            "loop (only while two other threads are free; 0: always hand it back, as gunicorn's gthread does)."),
     Setting("CORS_ORIGIN", "*", "Access-Control-Allow-Origin for reads ('' turns CORS off)."),
     Setting("COOKIE_SECURE", True, "Mark the steward session cookie Secure (HTTPS only); 0 only for plain-http "
             "tests on 127.0.0.1."),

@@ -21,9 +21,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from gunicorn.workers.gthread import ThreadWorker
-
 from graph.store.snapshots import alive
+from webui.lingering import LingeringWorker
 
 COUNTS: list[Path] = []  # the run's directory of per-process connection counts (set by configure)
 YIELD_S = [0.02]  # how long a process holding more connections than a sibling leaves a new one to the others
@@ -35,8 +34,9 @@ def configure(directory: Path, yield_s: float) -> None:
     YIELD_S[0] = yield_s
 
 
-class BalancedWorker(ThreadWorker):
-    """gunicorn's ``gthread`` worker that leaves new public connections to a sibling holding fewer."""
+class BalancedWorker(LingeringWorker):
+    """gunicorn's ``gthread`` worker (lingering on busy connections: :mod:`webui.lingering`) that leaves new
+    public connections to a sibling holding fewer."""
 
     def init_process(self) -> None:
         self._paused: list[Any] = []

@@ -31,6 +31,7 @@ class Run:
 
     processes: int
     accept_yield_ms: float = 0.0  # ACCEPT_YIELD_MS: above 0, connections spread evenly (webui.balanced)
+    linger_ms: float = 0.0  # KEEPALIVE_LINGER_MS: a busy kept-alive connection stays in its thread (webui.lingering)
     directory: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="govkg-serve-")))
     secret: str = field(default_factory=lambda: secrets.token_hex(16))
 
@@ -40,8 +41,9 @@ class Run:
 
     @property
     def worker_class(self) -> str:
-        """gunicorn's threaded worker, which leaves a new connection to a process holding fewer when balanced."""
-        return "webui.balanced.BalancedWorker" if self.balanced else "gthread"
+        """gunicorn's threaded worker, lingering on busy kept-alive connections (:mod:`webui.lingering`), which
+        leaves a new connection to a process holding fewer when balanced."""
+        return "webui.balanced.BalancedWorker" if self.balanced else "webui.lingering.LingeringWorker"
 
     @property
     def socket(self) -> Path:
@@ -90,6 +92,9 @@ def post_fork(run: Run, worker: Any) -> str:
     header once per second (:func:`cache_http_date`) and, balanced, publishes its connections
     (:mod:`webui.balanced`)."""
     cache_http_date()
+    from webui import lingering
+
+    lingering.configure(run.linger_ms)
     if run.balanced:
         from webui import balanced
 

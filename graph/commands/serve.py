@@ -100,7 +100,7 @@ def first_checkpoint(app: Any) -> None:
 
 
 def run_server(host: str, port: int, store_path: Path, threads: int, processes: int = 1,
-               accept_yield_ms: float = 0.0) -> None:
+               accept_yield_ms: float = 0.0, linger_ms: float = 0.0) -> None:
     from gunicorn.app.base import BaseApplication
 
     from webui.app import create_app
@@ -109,7 +109,7 @@ def run_server(host: str, port: int, store_path: Path, threads: int, processes: 
     from webui.processes import Run, client_slots, post_fork, reader_app
     from webui.sparql import use_slots
 
-    run = Run(processes, accept_yield_ms)
+    run = Run(processes, accept_yield_ms, linger_ms=linger_ms)
     role = ["primary"]
 
     class GovkgApplication(BaseApplication):
@@ -164,4 +164,5 @@ def serve(host: str, port: int, no_seed: bool, store_path: Path | None) -> None:
     processes = 1 if backend == "remote" else processes_setting(int(settings["SERVING_PROCESSES"]))
     what = "the remote engine " + str(settings["REMOTE_QUERY_URL"]) if backend == "remote" else str(path)
     click.echo(f"serving {what} on http://{host}:{port}/ (SPARQL at /sparql; {processes} processes)", err=True)
-    run_server(host, port, path, threads, processes, float(settings["ACCEPT_YIELD_MS"]))
+    run_server(host, port, path, threads, processes, float(settings["ACCEPT_YIELD_MS"]),
+               float(settings["KEEPALIVE_LINGER_MS"]))
