@@ -146,7 +146,7 @@ class Follower:
             name, raw = got
             if not self._small(name, raw, found, job, max_rows):
                 return None, True
-            header, payload = run_job(raw, job_message(job))
+            header, payload = run_job(raw, job_message(job, max_rows))
         kind = header["kind"]
         fmt = job.rdf_format if kind == "graph" else job.results_format
         return QueryAnswer(kind, fmt, bool(header["truncated"]), len(payload), iter([payload])), True

@@ -39,8 +39,9 @@ _LOCK = threading.Lock()
 
 
 
-def job_message(job: QueryJob) -> dict[str, Any]:
-    """The message a query worker (:mod:`graph.store.query_worker`) answers, for a job answered in this process."""
+def job_message(job: QueryJob, probed_rows: int = 0) -> dict[str, Any]:
+    """The message a query worker (:mod:`graph.store.query_worker`) answers, for a job answered in this process;
+    ``probed_rows``: the probe showed the query has at most that many rows (0: not probed)."""
     return {
         "query": job.sparql,
         "base_iri": job.base_iri,
@@ -49,6 +50,7 @@ def job_message(job: QueryJob) -> dict[str, Any]:
         "rdf_format": constant(rdf_format(job.rdf_format).ox),
         "max_rows": job.max_rows,
         "prefixes": PREFIXES,
+        "fits": 0 < probed_rows <= job.max_rows,  # no row cap to watch for: serialised in one call
     }
 
 def answer_here(store: Store, job: QueryJob, found: Lookup, max_rows: int) -> QueryAnswer | None:
@@ -58,7 +60,7 @@ def answer_here(store: Store, job: QueryJob, found: Lookup, max_rows: int) -> Qu
         return None
     if not small(store, found, job, max_rows):
         return None
-    msg = job_message(job)
+    msg = job_message(job, max_rows)
     try:  # the errors as the worker reports them (graph.store.query_worker.main, graph.store.workers.QueryPool.run)
         header, payload = run_job(store.ox, msg)
     except SyntaxError as e:

@@ -95,6 +95,9 @@ def run(store: Any, job: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
         fmt = getattr(ox.QueryResultsFormat, job["results_format"])
         return {"kind": "boolean", "truncated": False}, result.serialize(format=fmt) or b""
     if isinstance(result, ox.QuerySolutions):
+        if job.get("fits") and job["results_format"] in ("JSON", "TSV", "XML"):  # a probed lookup: within max_rows
+            fmt = getattr(ox.QueryResultsFormat, job["results_format"])
+            return {"kind": "solutions", "truncated": False}, result.serialize(format=fmt) or b""
         if job["results_format"] == "JSON" and max_rows > 0:  # count ',{"' between rows
             body, truncated = _capped(result, ox.QueryResultsFormat.JSON, b',{"', 0, max_rows - 1)
             if b"{}" not in body:  # no empty row (which the marker would not count)
