@@ -108,9 +108,7 @@ def labels(store: Store, iris: Iterable[str], lang: str = "vi",
         # as a filter every statement of a hub was read (48k for Chính phủ at 1M), 2.5x slower.  DISTINCT: a unit
         # labelled in every graph that mentions it would come back once per graph.  Read as SPARQL JSON: no
         # rdflib term per cell.
-        v = values("s", ask[start : start + 1000])
-        q = "SELECT DISTINCT ?s ?p ?l WHERE { " + " UNION ".join(
-            f"{{ {v} ?s <{p}> ?l BIND(<{p}> AS ?p) }}" for p in LABEL_ORDER) + " }"
+        q = _labels_query(store, values("s", ask[start : start + 1000]))
         doc = json.loads(store.query(q, union_default_graph=True).serialize("json"))
         for b in doc["results"]["bindings"]:
             lit = b["l"]
@@ -122,6 +120,19 @@ def labels(store: Store, iris: Iterable[str], lang: str = "vi",
     decided = set(renamed)
     _LABELS.put(store, since, (((i, lang, today), name, label_deps(i, i in decided)) for i, name in fresh.items()))
     return out | fresh
+
+
+def _labels_query(store: Store, v: str) -> str:
+    """The label statements of the subjects of ``v`` (a ``VALUES ?s`` block), each distinct one once.
+
+    Where the engine has ``LATERAL``, each subject's branches are looked up for that subject: joined with the list
+    instead, the labels cost 181 -> 138 ms over the pages' label queries at 1M and 893 -> 708 ms at 10M (the first
+    pages after a bulk load or a restart; same rows)."""
+    branches = " UNION ".join(f"{{ ?s <{p}> ?l BIND(<{p}> AS ?p) }}" for p in LABEL_ORDER)
+    if store.supports_lateral:
+        return f"SELECT DISTINCT ?s ?p ?l WHERE {{ {v} LATERAL {{ {branches} }} }}"
+    return "SELECT DISTINCT ?s ?p ?l WHERE { " + " UNION ".join(
+        f"{{ {v} ?s <{p}> ?l BIND(<{p}> AS ?p) }}" for p in LABEL_ORDER) + " }"
 
 
 def label_deps(iri: str, decided: bool = True) -> tuple[Key, ...]:

@@ -90,6 +90,9 @@ class Store(abc.ABC):
     #: Capability flags, in the manner of rdflib's ``Store.context_aware``.
     supports_backup: bool = False
     supports_union_default_graph: bool = True
+    #: ``True`` when the engine evaluates ``LATERAL { ... }`` (SEP-0006: the group once per row on its left, that
+    #: row's values bound), so a lookup per row can be asked in one query; others get standard SPARQL 1.1.
+    supports_lateral: bool = False
     #: ``True`` when every write to the data passes through this object (one writer: an embedded store), so
     #: :attr:`generation` alone tells when the content changed; ``False`` when others may write (a remote engine).
     sees_every_write: bool = True

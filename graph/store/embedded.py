@@ -139,6 +139,7 @@ class _Tx:
 
 class EmbeddedStore(Store):
     supports_backup = True
+    supports_lateral = True
 
     def __init__(self, path: str | Path | None) -> None:
         """Open (or create) the store in directory ``path``; ``None`` gives a store in memory (tests)."""
