@@ -106,7 +106,7 @@ def values_at_once(
     any_flag = " || ".join(f"?_k{i}" for i in range(len(items)))
     flags = " ".join(f"?_k{i}" for i in range(len(items)))
     q = (
-        f"SELECT DISTINCT {ev.sc.g} ?this ?v {flags} WHERE {{ {ev._focus(focus)} {ev.sc.values(path)} "
+        f"SELECT DISTINCT {ev.sc.g} ?this ?v {flags} WHERE {{ {ev._focus(focus)} {ev.sc.values(path, wide=focus.wide)} "
         f"{binds} FILTER({any_flag}) }}"
     )
     out = []
@@ -137,8 +137,9 @@ def counts_at_once(ev: Evaluator, shape: Shape, focus: Focus, lo: Constraint, hi
     """``sh:minCount`` and ``sh:maxCount`` of one shape, in one grouped count."""
     a, b = int(lo.value), int(hi.value)  # type: ignore[call-overload]
     n, g = "COUNT(DISTINCT ?v)", ev.sc.g
+    vals = ev.sc.values(shape.path, wide=focus.wide)
     q = (
-        f"SELECT {g} ?this ({n} AS ?_n) WHERE {{ {ev._focus(focus)} OPTIONAL {{ {ev.sc.values(shape.path)} }} }} "
+        f"SELECT {g} ?this ({n} AS ?_n) WHERE {{ {ev._focus(focus)} OPTIONAL {{ {vals} }} }} "
         f"GROUP BY {g} ?this HAVING ({n} < {a} || {n} > {b})"
     )
     out = []

@@ -56,6 +56,9 @@ class Tests:
 
 
 class Focus:
+    #: Whether the nodes are all the targets of a shape (or values of paths from them), not a few named ones.
+    wide = False
+
     def pattern(self, var: str, depth: int, scope: Scope = PLAIN) -> str:
         """A group binding ``var`` (and the scope's graph variable) to each focus node once."""
         raise NotImplementedError
@@ -68,6 +71,10 @@ class TargetFocus(Focus):
     targets: tuple[tuple[URIRef, Node], ...]
     subclasses: Mapping[Node, frozenset[Node]]
     only: tuple[Node, ...] | None = None  # restrict to these nodes (already skolemised)
+
+    @property
+    def wide(self) -> bool:  # type: ignore[override]
+        return self.only is None and any(kind != SH.targetNode for kind, _o in self.targets)
 
     def pattern(self, var: str, depth: int, scope: Scope = PLAIN) -> str:
         parts: list[str] = []
@@ -116,13 +123,17 @@ class PathFocus(Focus):
     base: Focus
     path: Path | None
 
+    @property
+    def wide(self) -> bool:  # type: ignore[override]
+        return self.base.wide
+
     def pattern(self, var: str, depth: int, scope: Scope = PLAIN) -> str:
         if self.path is None:
             return self.base.pattern(var, depth, scope)
         f = f"?_f{depth}"
         return (
             f"{{ SELECT DISTINCT {scope.g} {var} WHERE {{ {self.base.pattern(f, depth + 1, scope)} "
-            f"{scope.path(f, self.path, var)} }} }}"
+            f"{scope.values(self.path, f, var, self.base.wide)} }} }}"
         )
 
 

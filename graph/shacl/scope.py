@@ -138,8 +138,9 @@ class Scope:
         w = f"?_w{next(_FRESH)}"
         return f"FILTER NOT EXISTS {{ {self.path(s, path, w)} FILTER(sameTerm({w}, {o})) }}"
 
-    def values(self, path: Path | None, this: str = "?this", v: str = "?v") -> str:
-        """Binds ``v`` to each value node of ``this``: the path's values, or the node itself for node shapes."""
+    def values(self, path: Path | None, this: str = "?this", v: str = "?v", wide: bool = False) -> str:
+        """Binds ``v`` to each value node of ``this``: the path's values, or the node itself for node shapes.
+        ``wide``: ``this`` is bound to all the focus nodes of a target, not a few (see :class:`UnionScope`)."""
         return self.path(this, path, v) if path is not None else f"BIND({this} AS {v})"
 
     def key(self, row: dict[str, Node], var: str) -> tuple[Node | None, Node]:
@@ -182,6 +183,15 @@ class UnionScope(Scope):
             return f"{s} {to_sparql(path)} {o} ."
         return self._split(s, path, o)
 
+    def values(self, path: Path | None, this: str = "?this", v: str = "?v", wide: bool = False) -> str:
+        # For all the focus nodes of a target, the path's triples read once and joined by hash (a sub-select),
+        # not looked up focus node by focus node: at 1M an index lookup costs ~8 us, a triple of a scan ~0.3 us
+        # (LabelShape's labels: 0.32 s -> 0.20 s).  Same solutions: the sub-select projects out only fresh variables.
+        plain = super().values(path, this, v)
+        if not wide or path is None or not bounded(path):
+            return plain
+        return f"{{ SELECT {this} {v} WHERE {{ {plain} }} }}"
+
     def lacks(self, s: str, path: Path, o: str) -> str:
         # One anti-join with the whole path: per solution, NOT EXISTS walks every copy of a hub's triples
         # (a sequence path to a shared concept at 1M: 0.2-0.4 s with MINUS, 17-60 s with NOT EXISTS).
@@ -198,9 +208,18 @@ class UnionScope(Scope):
         return f"FILTER({var} IN ({', '.join(terms)}))" if terms else "FILTER(false)"
 
 
+def bounded(path: Path) -> bool:
+    """Whether ``path`` has no ``*``, ``+`` or ``?`` (read with both ends free, those walk every node)."""
+    if path[0] == "p":
+        return True
+    if path[0] in ("seq", "alt"):
+        return all(bounded(p) for p in path[1])
+    return path[0] == "inv" and bounded(path[1])
+
+
 def check_expressible(scope: Scope, paths: list[Path]) -> None:
     for p in paths:
         scope.path("?a", p, "?b")
 
 
-__all__ = ["PLAIN", "Scope", "Unexpressible", "UnionScope", "check_expressible"]
+__all__ = ["PLAIN", "Scope", "Unexpressible", "UnionScope", "bounded", "check_expressible"]
