@@ -138,12 +138,15 @@ def unit_results(store: Store, c: Compiled) -> tuple[list[Result], list[str]]:
 WORKERS = max(1, min(4, os.cpu_count() or 1))
 
 
-def _in_parallel(tasks: list[Callable[[], list[Result]]]) -> list[list[Result]]:
-    """The results of each task, in the order of ``tasks`` (run by :data:`WORKERS` threads)."""
+def _in_parallel(tasks: list[Callable[[], list[Result]]], key: Sequence[float] | None = None) -> list[list[Result]]:
+    """The results of each task, in the order of ``tasks`` (run by :data:`WORKERS` threads; started in decreasing
+    ``key`` order when given: the longest first, so that no long task runs alone at the end)."""
     if WORKERS == 1 or len(tasks) < 2:
         return [t() for t in tasks]
+    order = sorted(range(len(tasks)), key=lambda i: -key[i]) if key is not None else list(range(len(tasks)))
     with ThreadPoolExecutor(WORKERS, thread_name_prefix="shacl") as pool:
-        return list(pool.map(lambda t: t(), tasks))
+        done = dict(zip(order, pool.map(lambda i: tasks[i](), order), strict=True))
+    return [done[i] for i in range(len(tasks))]
 
 
 def _names(named: list[str], has_default: bool, has_onto: bool) -> list[str]:

@@ -14,10 +14,12 @@ does not compile go to pySHACL, on the union in rdflib.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import partial
 from typing import TYPE_CHECKING
 
-from rdflib.namespace import RDFS
+from rdflib import URIRef
+from rdflib.namespace import RDFS, SH
 from rdflib.term import Node
 
 from graph.shacl.access import Cached, NeedsFull, StoreAccess, StoreSource
@@ -117,9 +119,38 @@ def _on_union(store: Store, c: Compiled, roots: list[Node]) -> tuple[list[Result
         except NeedsFull:
             again = None
     ev = Evaluator(c.model, source, closure, UnionScope() if again is not None else guarded)
-    found = _in_parallel([partial(ev.root, root) for root in mine])
+    weight = _weights(source, c, mine, closure)
+    found = _in_parallel([partial(ev.root, root) for root in mine], key=weight)
     out = [r for rs in found for r in rs if not again or r.focus not in again]
     return out + redo, rest
+
+
+def _weights(source: UnionSource, c: Compiled, roots: list[Node], closure: Mapping[Node, frozenset[Node]]) -> list[int]:
+    """A rough cost of each root: its target triples (counted in one query) times the paths it reads + 1.
+
+    The roots run longest first (on 2 threads at 1M, a 1 s root left for the end ran alone after the others)."""
+    keys: dict[Node, set[Node]] = {}
+    for root in roots:
+        for kind, obj in c.model[root].targets:
+            if kind == SH.targetClass:
+                keys[root] = keys.get(root, set()) | set(closure.get(obj, frozenset({obj})))
+            elif kind in (SH.targetSubjectsOf, SH.targetObjectsOf):
+                keys[root] = keys.get(root, set()) | {obj}
+    classes = sorted({k for root in roots for kind, obj in c.model[root].targets if kind == SH.targetClass
+                      for k in closure.get(obj, frozenset({obj})) if isinstance(k, URIRef)}, key=str)
+    preds = sorted({obj for root in roots for kind, obj in c.model[root].targets
+                    if kind in (SH.targetSubjectsOf, SH.targetObjectsOf) and isinstance(obj, URIRef)}, key=str)
+    parts = [f"{{ ?_s a ?k VALUES ?k {{ {' '.join(f'<{k}>' for k in classes)} }} }}"] * bool(classes)
+    parts += [f"{{ ?_s ?k ?_o VALUES ?k {{ {' '.join(f'<{k}>' for k in preds)} }} }}"] * bool(preds)
+    if not parts:
+        return [0] * len(roots)
+    q = f"SELECT ?k (COUNT(*) AS ?n) WHERE {{ {' UNION '.join(parts)} }} GROUP BY ?k"
+    n: dict[Node, int] = {}
+    for r in source.select(q):
+        n[r["k"]] = n.get(r["k"], 0) + int(r["n"])  # type: ignore[call-overload]
+    model = c.model
+    return [sum(n.get(k, 0) for k in keys.get(root, ())) * (1 + len({model[x].path for x in model.closure(root)}))
+            for root in roots]
 
 
 #: Beyond this many triples found only in the hidden graphs, or focus nodes they affect, every query keeps out of
