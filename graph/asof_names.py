@@ -19,13 +19,14 @@ whose graph states it, ties and undated labels going to the smallest.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
 from graph.asof_holders import iri_checked as _iri
 from graph.asof_holders import iso_date as _iso
 from graph.asof_holders import solutions as _solutions
-from graph.kept import KeptMemo
+from graph.kept import KeptMemo, Mark
 from graph.lexical import bindings
 from graph.namespaces import BASE
 from graph.store.base import Store
@@ -140,9 +141,16 @@ def _decide(store: Store, cands: dict[str, dict[str, set[str]]]) -> dict[tuple[s
     return out
 
 
-def _known(store: Store, units: list[str], langs: tuple[str, ...]) -> _Known:
-    """What decides the names of ``units`` in ``langs``, read for those not read since the store last changed."""
-    since = _KNOWN.mark(store)
+#: Every ``rdfs:label`` of some units, read by a caller: ``{unit: {language: lexical values}}``.
+Read = Mapping[str, Mapping[str, Collection[str]]]
+
+
+def _known(store: Store, units: list[str], langs: tuple[str, ...], read: Read | None = None,
+           read_since: Mark | None = None) -> _Known:
+    """What decides the names of ``units`` in ``langs``, read for those not read since the store last changed;
+    the labels of those in ``read`` (as of ``read_since``) are not read again."""
+    got: Read = read if read is not None and read_since is not None else {}
+    since = read_since if got and read_since is not None else _KNOWN.mark(store)
     memo = _Known()
     for u, (labs, rens) in _KNOWN.get_many(store, set(units)).items():
         memo.labels.update(labs)
@@ -150,8 +158,10 @@ def _known(store: Store, units: list[str], langs: tuple[str, ...]) -> _Known:
     todo = sorted({u for u in units if u not in memo.renames or any((u, lg) not in memo.labels for lg in langs)})
     if todo:
         values = " ".join(f"<{_iri(u)}>" for u in todo)
-        cands: dict[str, dict[str, set[str]]] = {u: {lg: set() for lg in langs} for u in todo}
-        for b in bindings(store, DISTINCT_LABELS_QUERY.format(units=values)):
+        cands: dict[str, dict[str, set[str]]] = {u: {lg: set(got.get(u, {}).get(lg, ())) for lg in langs}
+                                                 for u in todo}
+        unread = " ".join(f"<{_iri(u)}>" for u in todo if u not in got)
+        for b in bindings(store, DISTINCT_LABELS_QUERY.format(units=unread)) if unread else ():
             lab = b["label"]
             lang = lab.get("xml:lang", "").lower()
             if lang in langs:
@@ -170,8 +180,13 @@ def _known(store: Store, units: list[str], langs: tuple[str, ...]) -> _Known:
     return memo
 
 
-def names_on(store: Store, units: list[str], on: date | str, langs: tuple[str, ...] = LANGS) -> dict[str, Names]:
+def names_on(store: Store, units: list[str], on: date | str, langs: tuple[str, ...] = LANGS,
+             read: Read | None = None, read_since: Mark | None = None) -> dict[str, Names]:
     """The names of ``units`` on a date and today (``en`` only when ``"en"`` is in ``langs``).
+
+    ``read``: every ``rdfs:label`` of some of the units, already read by the caller as of ``read_since`` (a
+    :meth:`graph.kept.KeptMemo.mark`): a hub is labelled in every graph that names it (Chính phủ ~96k times at
+    10M), and :func:`graph.labels.labels` has just read them all.
 
     Today's name is the new name of the latest rename, else the label stated by the most recent legal document,
     else the smallest label (an article may give a short form as its label).  The name on the date is the
@@ -181,7 +196,7 @@ def names_on(store: Store, units: list[str], on: date | str, langs: tuple[str, .
     if not units:
         return {}
     langs = tuple(dict.fromkeys(("vi", *langs)))  # the names on the date and today are Vietnamese
-    known = _known(store, units, langs)
+    known = _known(store, units, langs, read, read_since)
     out = {}
     for u in units:
         rs = sorted(known.renames[u])

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from graph.kept import KeptMemo
+from graph.kept import KeptMemo, Mark
 from graph.namespaces import ID, ONTOLOGY_GRAPH
 from graph.store.base import Store
 from graph.text import nfc
@@ -99,9 +99,13 @@ def labels(store: Store, iris: Iterable[str], lang: str = "vi",
         return out
     ranks = {p: n for n, p in enumerate(LABEL_ORDER)}
     cands: dict[str, list[tuple[int, str, str]]] = {}
+    read: dict[str, dict[str, set[str]]] = {}  # every rdfs:label of each subject as stated, per language
     for s, stated in (known or {}).items():
         if s in wanted:
             cands[s] = [(ranks[str(p)], _lang(lit), nfc(str(lit))) for p, lit in stated if str(p) in ranks]
+            for p, lit in stated:
+                if str(p) == LABEL_ORDER[0]:
+                    read.setdefault(s, {}).setdefault(_lang(lit).lower(), set()).add(str(lit))
     ask = [i for i in wanted if i not in (known or {})]
     for start in range(0, len(ask), 1000):
         # One branch per predicate, subject and predicate both bound (an index range each): with the predicates
@@ -114,9 +118,12 @@ def labels(store: Store, iris: Iterable[str], lang: str = "vi",
             lit = b["l"]
             cands.setdefault(b["s"]["value"], []).append(
                 (ranks.get(b["p"]["value"], 9), lit.get("xml:lang", ""), nfc(lit["value"])))
+            if b["p"]["value"] == LABEL_ORDER[0]:
+                read.setdefault(b["s"]["value"], {}).setdefault(lit.get("xml:lang", "").lower(), set()).add(
+                    lit["value"])
     fresh = {i: pick(cands.get(i, []), lang) or local_name(i) for i in wanted}
     renamed = renamed_units(cands)
-    fresh.update(current_names(store, renamed, lang))
+    fresh.update(current_names(store, renamed, lang, read, since))
     decided = set(renamed)
     _LABELS.put(store, since, (((i, lang, today), name, label_deps(i, i in decided)) for i, name in fresh.items()))
     return out | fresh
@@ -170,10 +177,13 @@ def renamed_units(cands: dict[str, list[tuple[int, str, str]]]) -> list[str]:
     return sorted(out)
 
 
-def current_names(store: Store, units: list[str], lang: str) -> dict[str, str]:
+def current_names(store: Store, units: list[str], lang: str,
+                  read: Mapping[str, Mapping[str, Collection[str]]] | None = None,
+                  read_since: Mark | None = None) -> dict[str, str]:
     """The current name of each unit, decided like ``graph.asof.names_on`` (and
     ``docs/queries/51-unit-name-today.rq``): the new name of its latest rename, else the label stated by the most
-    recent legal document; in English the English label of that document, when there is one."""
+    recent legal document; in English the English label of that document, when there is one.  ``read``: every
+    ``rdfs:label`` of some units per language, read as of ``read_since`` (not read again: a hub's are many)."""
     if not units:
         return {}
     from datetime import date
@@ -186,7 +196,7 @@ def current_names(store: Store, units: list[str], lang: str) -> dict[str, str]:
     known = _CURRENT.get_many(store, ((u, lang, today) for u in units))
     todo = [u for u in units if (u, lang, today) not in known]
     if todo:
-        found = names_on(store, todo, date.today(), langs=(lang,))
+        found = names_on(store, todo, date.today(), langs=(lang,), read=read, read_since=read_since)
         fresh = {}
         for u in todo:
             n = found.get(u)
