@@ -359,7 +359,11 @@ class Evaluator:
                 details[(r.graph, r.focus)].append(r)
             failing = [set(details)]
         else:
-            failing = [self.failing(m, values) if m in self.model.shapes else set() for m in members]
+            failing = []
+            for m in members:
+                failing.append(self.failing(m, values) if m in self.model.shapes else set())
+                if c.param == SH["or"] and not failing[-1]:  # every value conforms to this member
+                    return []
         if c.param in (SH.node, SH["and"]) and not any(failing):
             return []
         suspects: set[tuple[Node | None, Node]] | None = None  # values that can violate, when a short list
