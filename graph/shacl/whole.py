@@ -5,11 +5,12 @@ data (:data:`graph.validate.NOT_DATA`: the shapes graph, the audit graph), the d
 set.  The results are pySHACL's on that one graph (``tests/test_validate_whole.py``); none names a graph.
 
 On the embedded store the compiled queries read the union default graph (:class:`graph.shacl.scope.UnionScope`):
-no copy of the data, every root shape one task for :data:`graph.shacl.units.WORKERS` threads.  A store with
-triples in its default graph (the union default graph leaves it out), another kind of store, or a shape whose path
-cannot be read around the hidden graphs is validated on an in-memory copy of the union instead (:func:`copy_whole`,
-each triple once; measured: same CPU as reading in place at 1M, 3x the memory, so not the default).  Shapes the engine
-does not compile go to pySHACL, on the union in rdflib.
+no copy of the data, every root shape one task for :data:`graph.shacl.units.WORKERS` threads, the longest first;
+the values of all the targets read once and hash-joined, anti-joins as ``MINUS`` (:meth:`UnionScope.values`).
+A store with triples in its default graph (the union default graph leaves it out), another kind of store, or a
+shape whose path cannot be read around the hidden graphs is validated on an in-memory copy of the union instead
+(:func:`copy_whole`, each triple once; measured: same CPU as reading in place at 1M, 3x the memory, so not the
+default).  Shapes the engine does not compile go to pySHACL, on the union in rdflib.
 """
 
 from __future__ import annotations
