@@ -133,8 +133,8 @@ def _labels_query(store: Store, v: str) -> str:
     """The label statements of the subjects of ``v`` (a ``VALUES ?s`` block), each distinct one once.
 
     Where the engine has ``LATERAL``, each subject's branches are looked up for that subject: joined with the list
-    instead, the labels cost 181 -> 138 ms over the pages' label queries at 1M and 893 -> 708 ms at 10M (the first
-    pages after a bulk load or a restart; same rows)."""
+    instead, the pages' label queries cost 181 -> 138 ms at 1M and 416 -> 395 ms at 10M with nothing kept (a
+    hub's copies bound the largest ones at 10M; the others 15-30% less; same rows)."""
     branches = " UNION ".join(f"{{ ?s <{p}> ?l BIND(<{p}> AS ?p) }}" for p in LABEL_ORDER)
     if store.supports_lateral:
         return f"SELECT DISTINCT ?s ?p ?l WHERE {{ {v} LATERAL {{ {branches} }} }}"
