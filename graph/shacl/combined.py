@@ -105,8 +105,9 @@ def values_at_once(
     binds = " ".join(f"BIND(COALESCE({cond}, false) AS ?_k{i})" for i, (_s, _c, (cond, _f)) in enumerate(items))
     any_flag = " || ".join(f"?_k{i}" for i in range(len(items)))
     flags = " ".join(f"?_k{i}" for i in range(len(items)))
+    f = ev._focus(focus)
     q = (
-        f"SELECT DISTINCT {ev.sc.g} ?this ?v {flags} WHERE {{ {ev._focus(focus)} {ev.sc.values(path, wide=focus.wide)} "
+        f"SELECT DISTINCT {ev.sc.g} ?this ?v {flags} WHERE {{ {f} {ev.sc.values(path, wide=focus.wide, focus=f)} "
         f"{binds} FILTER({any_flag}) }}"
     )
     out = []
@@ -137,9 +138,10 @@ def counts_at_once(ev: Evaluator, shape: Shape, focus: Focus, lo: Constraint, hi
     """``sh:minCount`` and ``sh:maxCount`` of one shape, in one grouped count."""
     a, b = int(lo.value), int(hi.value)  # type: ignore[call-overload]
     n, g = "COUNT(DISTINCT ?v)", ev.sc.g
-    vals = ev.sc.values(shape.path, wide=focus.wide)
+    f = ev._focus(focus)
+    vals = ev._values(shape, focus, f)
     q = (
-        f"SELECT {g} ?this ({n} AS ?_n) WHERE {{ {ev._focus(focus)} OPTIONAL {{ {vals} }} }} "
+        f"SELECT {g} ?this ({n} AS ?_n) WHERE {{ {f} OPTIONAL {{ {vals} }} }} "
         f"GROUP BY {g} ?this HAVING ({n} < {a} || {n} > {b})"
     )
     out = []

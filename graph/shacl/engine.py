@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Protocol
 
 from rdflib import BNode, Literal, URIRef
@@ -21,6 +21,7 @@ from rdflib.term import Node
 from graph.shacl import checks
 from graph.shacl.focus import Focus, PathFocus, Tests, in_list, skolemise, term
 from graph.shacl.inline import conformance, logical_failure
+from graph.shacl.paths import nullable
 from graph.shacl.results import Result
 from graph.shacl.scope import PLAIN, Scope, bounded
 from graph.shacl.shapes import Constraint, Shape, ShapesModel
@@ -132,11 +133,12 @@ class Evaluator:
         #: Whether sh:node may reuse a root's results (not when only some focus nodes are asked for).
         self.share_roots = share_roots
 
-    def root(self, node: Node) -> list[Result]:
-        """Every result of root shape ``node`` on all its targets (computed once per evaluator; thread-safe)."""
+    def root(self, node: Node, as_given: bool = True) -> list[Result]:
+        """Every result of root shape ``node`` on all its targets (computed once per evaluator; thread-safe);
+        ``as_given``: its literal target nodes as the shapes graph writes them (:meth:`as_given`)."""
         hit = self._roots.get(node)
         if hit is not None:
-            return hit
+            return self.as_given(self.model[node], hit) if as_given else hit
         with self._locks_lock:
             lock = self._root_locks[node]
         with lock:
@@ -145,7 +147,31 @@ class Evaluator:
 
                 shape = self.model[node]
                 self._roots[node] = self.shape(shape, TargetFocus(shape.targets, self.subclasses))
-        return self._roots[node]
+        return self.as_given(self.model[node], self._roots[node]) if as_given else self._roots[node]
+
+    def as_given(self, shape: Shape, results: list[Result]) -> list[Result]:
+        """``results`` with the shape's literal ``sh:targetNode`` terms as the shapes graph writes them: a query
+        returns the store's canonical form (``4.0``^^xsd:decimal comes back as ``4``; pySHACL and the W3C suite
+        report ``4.0``).  Shapes without a literal target node (govkg's) cost nothing."""
+        lits = [o for k, o in shape.targets if k == SH.targetNode and isinstance(o, Literal)]
+        if not lits:
+            return results
+        rows = " ".join(f"({i} {term(x)})" for i, x in enumerate(lits))
+        back = {r["x"]: lits[int(r["i"])] for r in self.source.select(  # type: ignore[call-overload]
+            f"SELECT ?i ?x WHERE {{ VALUES (?i ?x) {{ {rows} }} }}")}
+        back = {k: v for k, v in back.items() if str(k) != str(v) or k.datatype != v.datatype}  # type: ignore[attr-defined]
+        if not back:
+            return results
+        from dataclasses import replace
+
+        def given(r: Result) -> Result:
+            f = back.get(r.focus)
+            if f is None:
+                return r
+            v = back.get(r.value, r.value) if r.value is not None else None
+            return replace(r, focus=f, value=v, details=tuple(given(d) for d in r.details))
+
+        return [given(r) for r in results]
 
     def _as_root(self, shape: Shape, c: Constraint) -> bool:
         """Whether every value node of ``shape`` is a target of root shape ``c.value`` in the same graph, so that
@@ -208,11 +234,14 @@ class Evaluator:
         )
 
     def _pairs(self, shape: Shape, focus: Focus, cond: str = "", extra: str = "") -> list[dict[str, Node]]:
-        q = (
-            f"SELECT DISTINCT {self.sc.g} ?this ?v {extra} WHERE {{ {self._focus(focus)} "
-            f"{self.sc.values(shape.path, wide=focus.wide)} {cond} }}"
-        )
+        f = self._focus(focus)
+        q = f"SELECT DISTINCT {self.sc.g} ?this ?v {extra} WHERE {{ {f} {self._values(shape, focus, f)} {cond} }}"
         return self.source.select(q)
+
+    def _values(self, shape: Shape, focus: Focus, f: str, wide: bool = True) -> str:
+        """The scope's values of ``shape``'s path from the nodes of ``focus`` (``f``: its pattern, which a path that
+        can match zero steps repeats: :meth:`Scope.values`); ``wide=False``: looked up per node."""
+        return self.sc.values(shape.path, wide=wide and focus.wide, focus=f)
 
     def _focus(self, focus: Focus) -> str:
         return focus.pattern("?this", 0, self.sc)
@@ -222,11 +251,13 @@ class Evaluator:
         res = self._result
         g = sc.g
         # "No such value" for all the targets: the scope's anti-join (the union scope's MINUS reads the values once;
-        # NOT EXISTS per node: SourcedShape's minCount at 1M 0.63 s -> 0.17 s).  For a few nodes, or a path that may
-        # have a node itself as its value (evaluated apart, ``?this p* ?v`` cannot reach a node outside the data),
-        # NOT EXISTS.
+        # NOT EXISTS per node: SourcedShape's minCount at 1M 0.63 s -> 0.17 s).  For a few nodes, or a path of
+        # ``*`` or ``?`` read per node, NOT EXISTS; a path that can match zero steps (:func:`nullable`) reads its
+        # (focus, value) pairs in a sub-select of their own (:meth:`Scope.values`): MINUS on it.
         anti = focus.wide and shape.path is not None and bounded(shape.path)
-        without = type(sc).without if anti else Scope.without
+        without: Callable[[Scope, str], str] = type(sc).without if anti else Scope.without
+        if shape.path is not None and nullable(shape.path):  # the values' own sub-select: an anti-join computed once
+            without = _minus
 
         def simple(cond: str) -> list[Result]:
             return [res(shape, c, r, r["v"]) for r in self._pairs(shape, focus, f"FILTER({cond})")]
@@ -246,15 +277,17 @@ class Evaluator:
             return simple(f"!({ok})")
         if p in (SH.minCount, SH.maxCount):
             n = int(c.value)  # type: ignore[call-overload]
-            vals = sc.values(shape.path)
+            f = self._focus(focus)
             if p == SH.minCount and n <= 1:  # no value at all: a NOT EXISTS per node, cheaper than counting them
-                q = f"SELECT DISTINCT {g} ?this WHERE {{ {self._focus(focus)} {without(sc, vals)} }}"
-                return [res(shape, c, r, None) for r in self.source.select(q)] if n == 1 else []
-            vals = sc.values(shape.path, wide=focus.wide)
+                if n < 1 or (shape.path is not None and nullable(shape.path)):  # a node is its own value
+                    return []
+                q = f"SELECT DISTINCT {g} ?this WHERE {{ {f} {without(sc, self._values(shape, focus, f, False))} }}"
+                return [res(shape, c, r, None) for r in self.source.select(q)]
+            vals = self._values(shape, focus, f)
             opt = f"OPTIONAL {{ {vals} }}" if p == SH.minCount else vals
             op = "<" if p == SH.minCount else ">"
             q = (
-                f"SELECT {g} ?this WHERE {{ {self._focus(focus)} {opt} }} "
+                f"SELECT {g} ?this WHERE {{ {f} {opt} }} "
                 f"GROUP BY {g} ?this HAVING (COUNT(DISTINCT ?v) {op} {n})"
             )
             return [res(shape, c, r, None) for r in self.source.select(q)]
@@ -283,8 +316,9 @@ class Evaluator:
         if p == SH.uniqueLang:
             if not (isinstance(c.value, Literal) and c.value.value is True):
                 return []
+            f = self._focus(focus)
             q = (
-                f"SELECT {g} ?this ?l WHERE {{ {self._focus(focus)} {sc.values(shape.path, wide=focus.wide)} "
+                f"SELECT {g} ?this ?l WHERE {{ {f} {self._values(shape, focus, f)} "
                 f'FILTER(isLiteral(?v) && LANG(?v) != "") BIND(LCASE(LANG(?v)) AS ?l) }} '
                 f"GROUP BY {g} ?this ?l HAVING (COUNT(DISTINCT ?v) > 1)"
             )
@@ -297,8 +331,9 @@ class Evaluator:
                 flt = f"FILTER(!sameTerm(?this, {term(c.value)}))"
                 q = f"SELECT DISTINCT {g} ?this WHERE {{ {self._focus(focus)} {flt} }}"
             else:
-                hv = f"{sc.path('?this', shape.path, '?_hv')} FILTER(sameTerm(?_hv, {term(c.value)}))"
-                q = f"SELECT DISTINCT {g} ?this WHERE {{ {self._focus(focus)} {without(sc, hv)} }}"
+                f = self._focus(focus)
+                hv = f"{sc.values(shape.path, '?this', '?_hv', focus=f)} FILTER(sameTerm(?_hv, {term(c.value)}))"
+                q = f"SELECT DISTINCT {g} ?this WHERE {{ {f} {without(sc, hv)} }}"
             return [res(shape, c, r, None) for r in self.source.select(q)]
         if p in _RANGE:
             op, bound = _RANGE[p], c.value
@@ -332,9 +367,9 @@ class Evaluator:
             allowed: set[Node] = {pt[1] for pt in paths if pt is not None and pt[0] == "p"}
             allowed |= set(c.items)
             notin = f"FILTER(?_p NOT IN ({in_list(sorted(allowed, key=str))}))" if allowed else ""
-            vals = sc.values(shape.path, wide=focus.wide)
+            f = self._focus(focus)
             q = (
-                f"SELECT DISTINCT {g} ?this ?_p ?_o WHERE {{ {self._focus(focus)} {vals} "
+                f"SELECT DISTINCT {g} ?this ?_p ?_o WHERE {{ {f} {self._values(shape, focus, f)} "
                 f"{sc.triple('?v', '?_p', '?_o')} {notin} "
                 f"FILTER(!(sameTerm(?_p, <{RDF.type}>) && sameTerm(?_o, <{RDFS.Resource}>))) }}"
             )
@@ -354,7 +389,8 @@ class Evaluator:
         members = [c.value] if c.param in (SH.node, SH["not"]) else list(c.items)
         details: dict[tuple[Node | None, Node], list[Result]] = defaultdict(list)
         if c.param == SH.node:
-            nested = self.root(c.value) if self._as_root(shape, c) else self.shape(self.model[c.value], values)
+            shared = self._as_root(shape, c)
+            nested = self.root(c.value, as_given=False) if shared else self.shape(self.model[c.value], values)
             for r in nested:
                 details[(r.graph, r.focus)].append(r)
             failing = [set(details)]
@@ -411,16 +447,21 @@ class Evaluator:
 
                 # A few flagged nodes: NOT EXISTS reads their values alone (the union scope's MINUS reads them all:
                 # LabelShape's "@vi" check on 18 nodes at 1M, 0.8 s).
-                without = Scope.without if isinstance(focus, PairsFocus) else type(sc).without
+                few = isinstance(focus, PairsFocus)
+                without: Callable[[Scope, str], str] = Scope.without if few else type(sc).without
+                if shape.path is not None and nullable(shape.path):
+                    without = _minus
+                fp = self._focus(focus)
                 q = (
-                    f"SELECT DISTINCT {sc.g} ?this WHERE {{ {self._focus(focus)} "
-                    f"{without(sc, f'{sc.values(shape.path)} FILTER({conf})')} }}"
+                    f"SELECT DISTINCT {sc.g} ?this WHERE {{ {fp} "
+                    f"{without(sc, f'{self._values(shape, focus, fp, False)} FILTER({conf})')} }}"
                 )
                 comp = SH.QualifiedMinCountConstraintComponent
                 return [self._result(shape, c, r, None, component=comp) for r in self.source.select(q)]
+            fp = self._focus(focus)
             q = (
-                f"SELECT {sc.g} ?this ({n_v} AS ?_n) WHERE {{ {self._focus(focus)} "
-                f"OPTIONAL {{ {sc.values(shape.path, wide=focus.wide)} FILTER({conf}) }} }} "
+                f"SELECT {sc.g} ?this ({n_v} AS ?_n) WHERE {{ {fp} "
+                f"OPTIONAL {{ {self._values(shape, focus, fp)} FILTER({conf}) }} }} "
                 f"GROUP BY {sc.g} ?this HAVING ({' || '.join(bad)})"
             )
             out = []
@@ -466,6 +507,11 @@ class Evaluator:
 
     def _flags(self, shape: Shape) -> str:
         return shape.flags
+
+
+def _minus(_scope: Scope, body: str) -> str:
+    """An anti-join on the variables ``body`` shares (the nullable path's (focus, value) sub-select: exact)."""
+    return f"MINUS {{ {body} }}"
 
 
 def _length_fails(v: Node, n: int, op: str) -> bool:

@@ -131,9 +131,10 @@ class PathFocus(Focus):
         if self.path is None:
             return self.base.pattern(var, depth, scope)
         f = f"?_f{depth}"
+        base = self.base.pattern(f, depth + 1, scope)
         return (
-            f"{{ SELECT DISTINCT {scope.g} {var} WHERE {{ {self.base.pattern(f, depth + 1, scope)} "
-            f"{scope.values(self.path, f, var, self.base.wide)} }} }}"
+            f"{{ SELECT DISTINCT {scope.g} {var} WHERE {{ {base} "
+            f"{scope.values(self.path, f, var, self.base.wide, focus=base)} }} }}"
         )
 
 

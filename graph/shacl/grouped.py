@@ -143,12 +143,12 @@ def grouped(ev: Evaluator, props: list[Shape], focus: Focus) -> tuple[list[Shape
             # Under the union scope each value once, not once per graph stating it (exact counts and uniqueLang: at
             # 1M LabelShape flagged 13,701 nodes, then walked them all again).  Not with an EXISTS test: evaluated
             # after the sub-select it took minutes.
-            vals = ev.sc.values(path, wide=focus.wide)  # type: ignore[arg-type]
+            f = focus.pattern("?this", 0, ev.sc)
+            vals = ev.sc.values(path, wide=focus.wide, focus=f)  # type: ignore[arg-type]
             if union and "EXISTS" not in binds:
-                body = (f"{{ SELECT DISTINCT ?this ?v WHERE {{ {focus.pattern('?this', 0, ev.sc)} "
-                        f"OPTIONAL {{ {vals} }} }} }} {binds}")
+                body = f"{{ SELECT DISTINCT ?this ?v WHERE {{ {f} OPTIONAL {{ {vals} }} }} }} {binds}"
             else:
-                body = f"{focus.pattern('?this', 0, ev.sc)} OPTIONAL {{ {vals} {binds} }}"
+                body = f"{f} OPTIONAL {{ {vals} {binds} }}"
             q = f"SELECT {g} ?this WHERE {{ {body} }} GROUP BY {g} ?this HAVING ({' || '.join(having)})"
         pairs = tuple(sorted({ev.sc.key(r, "this") for r in ev.source.select(q)}, key=str))
         if not pairs:

@@ -20,6 +20,7 @@ from rdflib.namespace import RDF, SH, XSD
 from rdflib.term import Node
 
 from graph.shacl.focus import term
+from graph.shacl.paths import nullable
 
 if TYPE_CHECKING:
     from graph.shacl.engine import Evaluator
@@ -67,6 +68,8 @@ def conformance(ev: Evaluator, node: Node, v: str) -> str | None:
     shape = ev.model[node]
     if shape.deactivated:
         return "true"
+    if shape.path is not None and nullable(shape.path):
+        return None  # the node itself is a value, in the data or not: the engine's way (its values' sub-select)
     parts: list[str] = []
     for p in shape.properties:
         if shape.path is not None:

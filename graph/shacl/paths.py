@@ -54,6 +54,21 @@ def to_sparql(path: Path) -> str:
     return f"({to_sparql(path[1])}){suffix}"
 
 
+def nullable(path: Path) -> bool:
+    """Whether ``path`` can match zero steps: then every focus node is one of its own value nodes, in the data or
+    not (a ``sh:targetNode`` that no triple names; SPARQL's ``?this p? ?v`` only binds nodes of the data)."""
+    kind = path[0]
+    if kind == "p":
+        return False
+    if kind in ("zom", "zoo"):
+        return True
+    if kind == "seq":
+        return all(nullable(p) for p in path[1])
+    if kind == "alt":
+        return any(nullable(p) for p in path[1])
+    return nullable(path[1])  # inv, oom
+
+
 def is_predicate(path: Path | None) -> bool:
     return path is not None and path[0] == "p"
 

@@ -148,7 +148,7 @@ def evaluate(
     out: list[Result] = []
     for root in c.compiled_roots if roots is None else roots:
         shape = c.model[root]
-        out += ev.shape(shape, TargetFocus(shape.targets, closure, restrict))
+        out += ev.as_given(shape, ev.shape(shape, TargetFocus(shape.targets, closure, restrict)))
     return out
 
 
