@@ -144,3 +144,34 @@ def test_change_that_leaves_a_target_node_without_triples() -> None:
     ref = brief(run_pyshacl(unit_graph(store, str(GRAPH["a"])), tuple(sh)))
     assert brief(results) == ref
     assert {SH.ClassConstraintComponent, SH.NodeKindConstraintComponent} <= {k[2] for k in ref}
+
+
+SHARED = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix ex: <https://example.org/> .
+ex:Shared a sh:NodeShape ; sh:targetNode ex:a , ex:b , ex:ghost ;
+    sh:property [ sh:path [ sh:zeroOrOnePath rdf:type ] ; sh:maxCount 1 ] ,
+        [ sh:path [ sh:zeroOrOnePath rdf:type ] ; sh:in ( ex:a ex:b ex:ghost ) ] ,
+        [ sh:path ( [ sh:zeroOrOnePath rdf:type ] ex:q ) ; sh:minCount 1 ] ,
+        [ sh:path ( ex:p [ sh:zeroOrOnePath rdf:type ] ) ; sh:minCount 2 ; sh:in ( ex:b ex:K ) ] ,
+        [ sh:path ( ex:q [ sh:zeroOrOnePath rdf:type ] ex:q ) ; sh:maxCount 0 ] .
+"""
+
+
+def test_zero_or_one_step_over_a_predicate_the_ontology_and_shapes_also_use() -> None:
+    """``rdf:type`` is stated by the ontology and shapes graphs too, so its steps are read apart from theirs: the
+    zero-step branch must still bind each focus node to itself."""
+    sh = Graph().parse(data=SHARED, format="turtle")
+    store = EmbeddedStore(None)
+    store.add((URIRef(EX + "o"), RDF.type, URIRef(EX + "Thing"), ONTOLOGY_GRAPH))
+    for t in sh:
+        store.add((*t, SHAPES_GRAPH))
+    for t in data():
+        store.add((*t, GRAPH["a"]))
+    c = compile_shapes(sh)
+    assert keys(whole_results(store, c), sh) == keys(run_pyshacl(whole_graph(store), tuple(sh)), sh)
+    ref: set[tuple] = set()
+    for name in (str(GRAPH["a"]), str(ONTOLOGY_GRAPH)):
+        ref |= {(name, *k) for k in keys(run_pyshacl(unit_graph(store, name), tuple(sh)), sh)}
+    assert tagged_keys(store_results(store, c), sh) == ref

@@ -109,8 +109,7 @@ class Scope:
             return " ".join(parts)
         if kind == "alt":
             return " UNION ".join(f"{{ {self.path(s, sub, o)} }}" for sub in path[1])
-        if kind == "zoo":
-            return f"{{ BIND({s} AS {o}) }} UNION {{ {self.path(s, path[1], o)} }}"
+        # "zoo" too: ``{ BIND(s AS o) } UNION {...}`` is evaluated on its own, before ``s`` is bound (o unbound)
         raise Unexpressible(to_sparql(path))
 
     def _inverse(self, s: str, path: Path, o: str) -> str:
