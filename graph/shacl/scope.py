@@ -20,7 +20,9 @@ graph alone provides (its concepts, ``sh:targetNode``) are the business of :mod:
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from rdflib import URIRef
 from rdflib.term import Node
@@ -239,4 +241,19 @@ def check_expressible(scope: Scope, paths: list[Path]) -> None:
         scope.path("?a", p, "?b")
 
 
-__all__ = ["PLAIN", "Scope", "Unexpressible", "UnionScope", "bounded", "check_expressible"]
+def split_expressible(scope: Scope, model: Any, roots: Iterable[Node]) -> tuple[list[Node], list[Node]]:
+    """``roots`` (root shapes of ``model``) in two lists: those whose every path (through their closure) ``scope``
+    can write, and the others."""
+    ok: list[Node] = []
+    rest: list[Node] = []
+    for root in roots:
+        paths = [model[n].path for n in model.closure(root) if model[n].path is not None]
+        try:
+            check_expressible(scope, paths)
+            ok.append(root)
+        except Unexpressible:
+            rest.append(root)
+    return ok, rest
+
+
+__all__ = ["PLAIN", "Scope", "Unexpressible", "UnionScope", "bounded", "check_expressible", "split_expressible"]

@@ -35,7 +35,7 @@ from graph.shacl.access import Cached, StoreAccess, StoreSource
 from graph.shacl.engine import Evaluator, referenced_classes, subclass_closure
 from graph.shacl.reach import affected
 from graph.shacl.results import Result
-from graph.shacl.scope import Scope, Unexpressible, check_expressible
+from graph.shacl.scope import Scope, split_expressible
 from graph.store.base import Store
 
 if TYPE_CHECKING:
@@ -113,14 +113,7 @@ def unit_results(store: Store, c: Compiled) -> tuple[list[Result], list[str]]:
     q = f"SELECT DISTINCT ?p WHERE {{ GRAPH <{ONTOLOGY}> {{ ?s ?p ?o }} }}"
     shared = frozenset(r["p"] for r in store.query(q).rows())
     scope = Scope("?g", ONTOLOGY, shared, excluded)
-    scoped_roots, loop_roots = [], []
-    for root in c.compiled_roots:
-        paths = [c.model[n].path for n in c.model.closure(root) if c.model[n].path is not None]
-        try:
-            check_expressible(scope, paths)  # type: ignore[arg-type]
-            scoped_roots.append(root)
-        except Unexpressible:
-            loop_roots.append(root)
+    scoped_roots, loop_roots = split_expressible(scope, c.model, c.compiled_roots)
     ev = Evaluator(c.model, StoreSource(store), closure_o, scope)
     tasks: list[Callable[[], list[Result]]] = [partial(ev.root, root) for root in scoped_roots]
 

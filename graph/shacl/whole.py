@@ -28,7 +28,7 @@ from graph.shacl.engine import Evaluator, subclass_closure
 from graph.shacl.local import local_results
 from graph.shacl.reach import affected, extract
 from graph.shacl.results import Result
-from graph.shacl.scope import Unexpressible, UnionScope, check_expressible
+from graph.shacl.scope import UnionScope, split_expressible
 from graph.shacl.units import _in_parallel
 from graph.store.base import Store
 
@@ -97,14 +97,7 @@ def _on_union(store: Store, c: Compiled, roots: list[Node]) -> tuple[list[Result
     except NeedsFull:
         again = None
     guarded = UnionScope(hidden=tuple(hidden), hidden_preds=_predicates(store, hidden)) if hidden else UnionScope()
-    mine, rest = [], []
-    for root in roots:
-        paths = [c.model[n].path for n in c.model.closure(root) if c.model[n].path is not None]
-        try:
-            check_expressible(guarded, paths)  # type: ignore[arg-type]
-            mine.append(root)
-        except Unexpressible:
-            rest.append(root)
+    mine, rest = split_expressible(guarded, c.model, roots)
     source = UnionSource(store)
     sub = guarded.triple("?a", RDFS.subClassOf, "?b")
     pairs = [(r["a"], r["b"]) for r in source.select(f"SELECT DISTINCT ?a ?b WHERE {{ {sub} }}")]
