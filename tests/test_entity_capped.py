@@ -54,14 +54,17 @@ def test_a_section_past_the_cap_is_counted_bounded_and_paged_in_stored_order(
 
 
 def test_the_page_says_more_than_the_cap_and_links_to_the_timeline(
-        viewer_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+        viewer_url: str, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
     import requests
 
     import graph.entity
     import graph.entity_facts
+    from graph.viewcache import invalidate
 
     monkeypatch.setattr(graph.entity_facts, "CAP", 1)  # the in-process app of viewer_url reads it
     monkeypatch.setattr(graph.entity, "PAGE", 1)
+    invalidate()  # pages kept by an earlier module's app on the same remote engine were made with the real CAP
+    request.addfinalizer(invalidate)  # and the ones made here with CAP 1 must not outlive the patch
     vi = requests.get(viewer_url + "/id/unit/van-phong-chinh-phu?lang=vi", timeout=30).text
     en = requests.get(viewer_url + "/id/unit/van-phong-chinh-phu?lang=en", timeout=30).text
     assert "(hơn 1)" in vi and "Trang sau" in vi and "thứ tự lưu trữ" in vi
