@@ -4,27 +4,18 @@ name is the one decided from a fresh read (a hub is labelled in every graph that
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from bench.viewer import Recorder
 from graph.asof_names import names_on
 from graph.entity import entity_view
 from graph.labels import labels
-from graph.store import Store, forget, open_store
+from graph.store import Store
 from graph.viewcache import invalidate
-from tests.test_asof_names import PLAIN, PREFIXES, UNIT, _trig
+from tests.test_asof_names import PLAIN, PREFIXES, UNIT
+from tests.test_asof_names import store as store  # the same fixture: the example graph on disk
 
 DISTINCT_LABELS = "SELECT DISTINCT ?unit ?label"
-
-
-@pytest.fixture
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    st = open_store(tmp_path_factory.mktemp("labels-once") / "store")
-    st.load(_trig().encode("utf-8"), format="trig")
-    yield st
-    forget(st)
 
 
 def _fresh_names(store: Store, lang: str) -> dict[str, str]:
