@@ -14,6 +14,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -55,12 +56,12 @@ def open_remote(settings: dict[str, str]) -> RemoteStore:
     )
 
 
-@pytest.fixture(scope="session")
-def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    """A running Virtuoso; the ``GOVKG_*`` settings (backend, URLs, user, password, auth) that reach it."""
+@contextmanager
+def started_virtuoso(db: Path) -> Iterator[dict[str, str]]:
+    """A Virtuoso of its own with a new database in ``db`` (``.ci/virtuoso.sh``), stopped on exit; the
+    ``GOVKG_*`` settings (backend, URLs, user, password, auth) that reach it."""
     if shutil.which("virtuoso-t") is None and os.geteuid() != 0:
         _unavailable("virtuoso-t is not installed")
-    db = tmp_path_factory.mktemp("virtuoso")
     port, sqlport = free_port(), free_port()
     started = time.monotonic()
     proc = subprocess.run(["bash", str(SCRIPT), "start", str(db), str(port), str(sqlport)],
@@ -76,6 +77,13 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str
         yield settings
     finally:
         subprocess.run(["bash", str(SCRIPT), "stop", str(db)], capture_output=True, timeout=120, check=False)
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """A running Virtuoso for the session; the ``GOVKG_*`` settings that reach it (:func:`started_virtuoso`)."""
+    with started_virtuoso(tmp_path_factory.mktemp("virtuoso")) as settings:
+        yield settings
 
 
 @pytest.fixture
