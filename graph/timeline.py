@@ -81,10 +81,13 @@ def _where(store: Store, f: Filters, agents: list[str]) -> str:
         parts.append(_took_part(agents))
     if f.person:
         parts.append(_took_part([f.person]))
-    parts.append("?e a schema:Event .")
+    each = "?e a schema:Event . "
     if f.type:
-        parts.append(f"?e govkg:eventType {iri_ref(f.type)} .")
-    parts.append("OPTIONAL { ?e schema:startDate ?s }")
+        each += f"?e govkg:eventType {iri_ref(f.type)} . "
+    each += "OPTIONAL { ?e schema:startDate ?s }"
+    # The agents' events looked up one by one where the engine has LATERAL: joined instead, every statement that
+    # something is an event was read and hashed (the busiest person at 10M: 76 -> 0.4 ms, Chính phủ 225 -> 169).
+    parts.append(f"LATERAL {{ {each} }}" if parts and store.supports_lateral else each)
     # Dates are date objects, so their isoformat() is only digits and hyphens.
     if f.start:
         parts.append(f'FILTER(BOUND(?s) && ?s >= "{f.start.isoformat()}"^^xsd:date)')
