@@ -14,9 +14,9 @@ from collections.abc import Iterable, Iterator
 from itertools import islice, pairwise
 
 from graph.kept import KeptMemo
-from graph.labels import kind_of, values
+from graph.labels import values
 from graph.lexical import bindings, solutions
-from graph.namespaces import PREFIXES
+from graph.namespaces import ID, PREFIXES
 from graph.store.base import Store
 
 NODE_KINDS = ("unit", "person", "document", "event", "programme", "change")
@@ -28,8 +28,13 @@ MEMBER_OF = PREFIXES["org"] + "memberOf"
 Rel = tuple[str, str, str, str]  # (source, target, how: pred|role|assoc, what: predicate or role IRI)
 
 
+_KIND_IRIS = tuple(f"{ID}{k}" for k in NODE_KINDS)
+_KIND_PREFIXES = tuple(f"{k}/" for k in _KIND_IRIS)
+
+
 def _entity(iri: str) -> bool:
-    return kind_of(iri) in NODE_KINDS
+    """``kind_of(iri) in NODE_KINDS``, by prefix (called for every row of a frontier's neighbours)."""
+    return iri.startswith(_KIND_PREFIXES) or iri in _KIND_IRIS
 
 
 #: Predicates whose objects are classes or SKOS concepts by the model (docs/MODEL.md), never entities: not read as
@@ -48,15 +53,9 @@ def neighbours(store: Store, nodes: Iterable[str]) -> dict[str, set[str]]:
     if not todo:
         return out
     since = _NEIGHBOURS.mark(store)
-    v = values("n", todo)
-    q = ("SELECT DISTINCT ?n ?m WHERE { "
-         f"{{ {v} ?n ?p ?m FILTER(isIRI(?m) && ?p NOT IN ({_NOT_LINKS})) }} UNION {{ {v} ?m ?p ?n }} UNION "
-         f"{{ {v} ?x org:member ?n ; org:organization ?m }} UNION {{ {v} ?x org:organization ?n ; org:member ?m }} "
-         f"UNION {{ {v} ?n prov:qualifiedAssociation ?x . ?x prov:agent ?m }} UNION "
-         f"{{ {v} ?x prov:agent ?n . ?m prov:qualifiedAssociation ?x }} }}")
     # every IRI a step away, entity or not (the memberships and associations in between are among them)
     near: dict[str, set[str]] = {n: set() for n in todo}
-    for r in bindings(store, q):
+    for r in bindings(store, _neighbours_query(store, values("n", todo))):
         n, m = r["n"]["value"], r["m"]
         if m["type"] != "uri":
             continue  # a blank node in between: see _NEIGHBOURS
@@ -66,6 +65,21 @@ def neighbours(store: Store, nodes: Iterable[str]) -> dict[str, set[str]]:
                                    for n in todo))
     out.update((n, ms) for n, ms in fresh.items() if ms)
     return out
+
+
+_STEPS = (f"?n ?p ?m FILTER(isIRI(?m) && ?p NOT IN ({_NOT_LINKS}))", "?m ?p ?n",
+          "?x org:member ?n ; org:organization ?m", "?x org:organization ?n ; org:member ?m",
+          "?n prov:qualifiedAssociation ?x . ?x prov:agent ?m", "?x prov:agent ?n . ?m prov:qualifiedAssociation ?x")
+
+
+def _neighbours_query(store: Store, v: str) -> str:
+    """``(?n, ?m)``: every IRI ``?m`` one step from a node ``?n`` of ``v`` (a ``VALUES ?n`` block).  The nodes are
+    looked up one by one in every branch: inside each branch (the list written six times) or, where the engine
+    has ``LATERAL``, once for the six branches (a frontier of 126 nodes at 1M: 2.2 -> 0.5 ms of parsing, same
+    rows)."""
+    if store.supports_lateral:
+        return f"SELECT DISTINCT ?n ?m WHERE {{ {v} LATERAL {{ " + " UNION ".join(f"{{ {s} }}" for s in _STEPS) + " } }"
+    return "SELECT DISTINCT ?n ?m WHERE { " + " UNION ".join(f"{{ {v} {s} }}" for s in _STEPS) + " }"
 
 
 #: Node -> the entities one step from it, kept until a write changes (as a set) the statements of the node or of
