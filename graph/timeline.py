@@ -66,21 +66,28 @@ def unit_and_parts(store: Store, unit: str) -> list[str]:
     return sorted({unit} | {r["u"] for r in solutions(store, q)})
 
 
-def _took_part(agents: list[str]) -> str:
+_TOOK_PART = ("?e schema:organizer ?agent", "?e prov:wasAssociatedWith ?agent",
+              "?qa prov:agent ?agent . ?e prov:qualifiedAssociation ?qa")
+
+
+def _took_part(store: Store, agents: list[str]) -> str:
     """The events of ``agents``, starting from them: the agents inside each branch, so that Oxigraph looks each
-    one up by index instead of joining every event with them (13.7 s for the government at 100k)."""
+    one up by index instead of joining every event with them (13.7 s for the government at 100k); where the engine
+    has ``LATERAL``, the list once for the three branches (Chính phủ's 457 parts: 34 -> 30 ms at 1M, 194 -> 175
+    at 10M, same rows)."""
     v = values("agent", agents)
-    return (f"{{ SELECT DISTINCT ?e WHERE {{ {{ {v} ?e schema:organizer ?agent }} UNION "
-            f"{{ {v} ?e prov:wasAssociatedWith ?agent }} UNION "
-            f"{{ {v} ?qa prov:agent ?agent . ?e prov:qualifiedAssociation ?qa }} }} }}")
+    if store.supports_lateral:
+        return (f"{{ SELECT DISTINCT ?e WHERE {{ {v} LATERAL {{ "
+                + " UNION ".join(f"{{ {b} }}" for b in _TOOK_PART) + " } } }")
+    return "{ SELECT DISTINCT ?e WHERE { " + " UNION ".join(f"{{ {v} {b} }}" for b in _TOOK_PART) + " } }"
 
 
 def _where(store: Store, f: Filters, agents: list[str]) -> str:
     parts = []
     if f.unit:  # the filters that name an entity first: they bound the events
-        parts.append(_took_part(agents))
+        parts.append(_took_part(store, agents))
     if f.person:
-        parts.append(_took_part([f.person]))
+        parts.append(_took_part(store, [f.person]))
     each = "?e a schema:Event . "
     if f.type:
         each += f"?e govkg:eventType {iri_ref(f.type)} . "

@@ -75,7 +75,7 @@ def _filters(store: EmbeddedStore) -> list[Filters]:
     return [Filters(unit=CP), Filters(unit=s["unit"]), Filters(person=s["person"]), Filters(person=s["person2"]),
             Filters(unit=CP, type=HOI_NGHI), Filters(unit=CP, start=date(2020, 1, 1), end=date(2021, 12, 31)),
             Filters(person=s["person"], start=date(2023, 1, 1)), Filters(unit=CP, person=s["person"]),
-            Filters(type=HOI_NGHI), Filters()]
+            Filters(person=AGENT), Filters(type=HOI_NGHI), Filters()]
 
 
 def test_the_matching_events_are_the_same_with_and_without_lateral(store: EmbeddedStore) -> None:
@@ -85,6 +85,7 @@ def test_the_matching_events_are_the_same_with_and_without_lateral(store: Embedd
     found = dict((e, start) for start, e in json.loads(_both(store, lambda s: matching(s, Filters(unit=CP)))[0]))
     assert found[TWO_DATES] == "2020-01-02" and found[UNDATED] == "" and found[SPLIT] == "2022-02-02"
     assert NOT_EVENT not in found
+    assert [e for _, e in json.loads(_both(store, lambda s: matching(s, Filters(person=AGENT)))[0])] == [QUALIFIED]
     typed = json.loads(_both(store, lambda s: matching(s, Filters(unit=CP, type=HOI_NGHI)))[0])
     assert {TWO_DATES, SPLIT} <= {e for _, e in typed} and UNDATED not in {e for _, e in typed}
 
