@@ -1,0 +1,55 @@
+"""The timeline's event-type counts (its type filter shows them) are those of the joined count, whether or not
+something that is not a ``schema:Event`` carries an event type: on the seed and on a generated 10k store, on disk."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bench.generate import generate
+from graph.lexical import solutions
+from graph.store import EmbeddedStore
+from graph.timeline import JOINED_COUNTS, event_types, events
+from graph.viewcache import invalidate
+from tests.seeded import seeded_store
+
+ID = "https://w3id.org/govkg/id/"
+HOI_NGHI = f"{ID}concept/event-type/hoi-nghi"
+NEW_TYPE = f"{ID}concept/event-type/r-only-on-a-document"
+
+
+@pytest.fixture(scope="module", params=["seed", "10k"])
+def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedStore]:
+    st = seeded_store(tmp_path_factory, f"event-types-{request.param}")
+    assert isinstance(st, EmbeddedStore)
+    if request.param == "10k":
+        nq = Path(tmp_path_factory.mktemp("gen")) / "gov.nq"
+        generate(nq, "10k", seed=7)
+        st.load(nq, format="nquads")
+    yield st
+    st.close()
+
+
+def _joined(store: EmbeddedStore) -> list[tuple[str, int]]:
+    return [(r["t"], int(r["n"])) for r in solutions(store, JOINED_COUNTS)]
+
+
+def test_counts_are_the_joined_counts_with_and_without_untyped_subjects(store: EmbeddedStore) -> None:
+    invalidate()
+    before = event_types(store)
+    assert before == _joined(store) and len(before) >= 2
+    counts = dict(before)
+    # a document and an unnamed node with event types, an event whose type is stated in another graph
+    store.update(f"""PREFIX govkg: <https://w3id.org/govkg/ontology#> PREFIX schema: <https://schema.org/>
+        INSERT DATA {{ GRAPH <urn:r:a> {{ <{ID}document/r-typed> govkg:eventType <{HOI_NGHI}> , <{NEW_TYPE}> .
+                                          _:b govkg:eventType <{HOI_NGHI}> .
+                                          <{ID}event/r-split-type> a schema:Event }}
+                       GRAPH <urn:r:b> {{ <{ID}event/r-split-type> govkg:eventType <{HOI_NGHI}> }} }}""")
+    invalidate()
+    after = event_types(store)
+    assert after == _joined(store)
+    assert dict(after)[HOI_NGHI] == counts.get(HOI_NGHI, 0) + 1 and NEW_TYPE not in dict(after)
+    page = events(store)
+    assert [(t["iri"], t["count"]) for t in page["types"]] == after
