@@ -88,19 +88,23 @@ class Page:
 
 
 def _page_values(store: Store, body: str, page: int, size: int, exact: bool) -> tuple[list[Node], int, bool]:
-    """The values of one page, the number of values (bounded unless ``exact``) and whether the page is lazy."""
-    def read(lazy: bool) -> list[Node]:
-        rows = store.query(page_of(body, page, size, lazy), union_default_graph=True).rows()
-        return [r["v"] for r in rows if "v" in r]
+    """The values of one page, the number of values (bounded unless ``exact``) and whether the page is lazy.
 
-    if exact or page > 0:  # a section's own view: its number first, then the order it allows
-        total = count_values(store, body, exact)
-        return read(total > CAP), total, total > CAP
-    vals = read(False)
-    if len(vals) < size:
-        return vals, len(vals), False
-    total = count_values(store, body)
-    return (read(True), total, True) if total > CAP else (vals, total, False)
+    The first :data:`CAP` + 1 distinct values are read once: they are the number (counted exactly only past the
+    cap, for a section's own view) and, when there are no more, the page.  IRIs are put in order here, as ``ORDER
+    BY`` orders them (by their text): Oxigraph's sort looks each IRI's text up again at every comparison (a person
+    who signed 337 documents: 11.6 ms to sort them, 1.3 ms to read them).  Other values keep the engine's order."""
+    first = [r["v"] for r in store.query(f"SELECT DISTINCT ?v WHERE {{ {core(body)} }} LIMIT {CAP + 1}",
+                                         union_default_graph=True).rows() if "v" in r]
+    if len(first) > CAP:  # in the engine's order, read up to the page and no further
+        total = count_values(store, body, exact=True) if exact else len(first)
+        rows = store.query(page_of(body, page, size, lazy=True), union_default_graph=True).rows()
+        return [r["v"] for r in rows if "v" in r], total, True
+    start = size * max(page, 0)
+    if all(isinstance(v, URIRef) for v in first):
+        return sorted(first, key=str)[start : start + size], len(first), False
+    rows = store.query(page_of(body, page, size), union_default_graph=True).rows()
+    return [r["v"] for r in rows if "v" in r], len(first), False
 
 
 def fact_rows(store: Store, body: str, page: int, size: int, exact: bool = False, this: str = "") -> Page:
