@@ -44,7 +44,8 @@ def bodies(iri: str, kind: str) -> list[str]:
 
 
 def engine_pages(store: Store, body: str, size: int) -> list[list[str]]:
-    out, page = [], 0
+    out: list[list[str]] = []
+    page = 0
     while True:
         rows = store.query(page_of(body, page, size), union_default_graph=True).rows()
         got = [str(r["v"]) for r in rows if "v" in r]
@@ -55,7 +56,8 @@ def engine_pages(store: Store, body: str, size: int) -> list[list[str]]:
 
 
 def govkg_pages(store: Store, body: str, size: int) -> tuple[list[list[str]], int]:
-    out, page, total = [], 0, 0
+    out: list[list[str]] = []
+    page, total = 0, 0
     while True:
         vals, total, lazy = _page_values(store, body, page, size, exact=False)
         assert not lazy
