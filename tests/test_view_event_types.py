@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bench.generate import generate
+from graph import timeline
 from graph.lexical import solutions
 from graph.store import EmbeddedStore
 from graph.timeline import JOINED_COUNTS, event_types, events
@@ -53,3 +54,17 @@ def test_counts_are_the_joined_counts_with_and_without_untyped_subjects(store: E
     assert dict(after)[HOI_NGHI] == counts.get(HOI_NGHI, 0) + 1 and NEW_TYPE not in dict(after)
     page = events(store)
     assert [(t["iri"], t["count"]) for t in page["types"]] == after
+
+
+def test_a_page_whose_count_fails_fails(store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the counts run beside the page's own queries: their error reaches the page, never an empty type list
+    def broken(_store: object) -> list[tuple[str, int]]:
+        raise RuntimeError("the engine went away")
+
+    monkeypatch.setattr(timeline, "_event_types", broken)
+    invalidate()
+    with pytest.raises(RuntimeError, match="went away"):
+        events(store)
+    monkeypatch.undo()
+    invalidate()
+    assert [(t["iri"], t["count"]) for t in events(store)["types"]] == _joined(store)
