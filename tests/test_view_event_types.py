@@ -1,5 +1,6 @@
 """The timeline's event-type counts (its type filter shows them) are those of the joined count, whether or not
-something that is not a ``schema:Event`` carries an event type: on the seed and on a generated 10k store, on disk."""
+something that is not a ``schema:Event`` carries an event type, and the labels read beside the page's events (the
+counts' and the filters') are those of one call: on the seed and on a generated 10k store, on disk."""
 
 from __future__ import annotations
 
@@ -9,14 +10,17 @@ from pathlib import Path
 import pytest
 
 from bench.generate import generate
+from bench.viewer import pick_subjects
 from graph import timeline
+from graph.labels import labels
 from graph.lexical import solutions
 from graph.store import EmbeddedStore
-from graph.timeline import JOINED_COUNTS, event_types, events
+from graph.timeline import JOINED_COUNTS, Filters, event_types, events
 from graph.viewcache import invalidate
 from tests.seeded import seeded_store
 
 ID = "https://w3id.org/govkg/id/"
+CP = f"{ID}unit/chinh-phu"
 HOI_NGHI = f"{ID}concept/event-type/hoi-nghi"
 NEW_TYPE = f"{ID}concept/event-type/r-only-on-a-document"
 
@@ -68,3 +72,18 @@ def test_a_page_whose_count_fails_fails(store: EmbeddedStore, monkeypatch: pytes
     monkeypatch.undo()
     invalidate()
     assert [(t["iri"], t["count"]) for t in events(store)["types"]] == _joined(store)
+
+
+def test_labels_read_beside_the_events_are_those_of_one_call(store: EmbeddedStore) -> None:
+    subjects, compared = pick_subjects(store), 0
+    for f in (Filters(unit=CP), Filters(person=subjects["person"]), Filters(unit=subjects["unit"], type=HOI_NGHI)):
+        for lang in ("vi", "en"):
+            invalidate()
+            page = events(store, f, lang)
+            refs = [r for e in page["events"] for r in (e, *e["organisers"], *e["participants"], e["type"] or e)]
+            shown = {r["iri"]: r["label"] for r in [*refs, *page["types"]]}
+            shown |= {getattr(f, k): v for k, v in page["filter_labels"].items()}
+            invalidate()
+            assert shown == labels(store, shown, lang), (f, lang)
+            compared += len(shown)
+    assert compared > 50
