@@ -4,7 +4,8 @@ govkg (the real ``govkg serve --no-seed``, with ``SERVING_PROCESSES`` 1 and N: o
 smallest Flask endpoint on pyoxigraph (:mod:`bench.flask_app`: the engine's and HTTP's limit, the issue's reference;
 it opens the store read-only, so it runs as 1 and as N gunicorn processes alike) and a bare WSGI app
 (:mod:`bench.bare_app`: a fixed answer, the HTTP limit, 1 process) are served in turn on a free port, each gunicorn
-process with 16 threads (``--processes N``, default 2); clients with keep-alive connections send point lookups
+process with 16 threads (``--processes N``, default: what ``govkg serve`` runs on this machine,
+:func:`webui.processes.processes_setting`); clients with keep-alive connections send point lookups
 (``SELECT ?p ?o WHERE { <entity> ?p ?o }`` for entities of the store) for a fixed time, each connection as its own
 client (its own ``User-Agent``; ``--same-client``: all one client, which govkg's ``CLIENT_CONCURRENCY`` limits).
 The client is ``wrk`` when it is on the PATH (Debian's package: a C client, so the two cores go to the server rather
@@ -293,7 +294,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--client", choices=("auto", "wrk", "python"), default="auto",
                     help="load client: wrk (when on the PATH: auto) or Python threads")
-    ap.add_argument("--processes", type=int, default=2, help="server processes of govkg and the reference (N)")
+    from webui.processes import processes_setting
+
+    ap.add_argument("--processes", type=int, default=processes_setting(0),
+                    help="server processes of govkg and the reference (N; default: what govkg serve runs here)")
     ap.add_argument("--same-client", action="store_true",
                     help="wrk: every connection one client (one User-Agent), which CLIENT_CONCURRENCY then limits")
     a = ap.parse_args(argv)

@@ -77,7 +77,7 @@ def _viewer_govkg(engine: Engine, reps: int, budget: float) -> None:
             emit(kind="page", engine="govkg", name=name, error=f"{type(e).__name__}: {e}"[:300])
             continue
         emit(kind="page", engine="govkg", name=name, samples=r["samples"], cold=cold, calls=calls,
-             over_budget=r.get("over_budget"))
+             calls_sparql11=_sparql11_calls(store, call), over_budget=r.get("over_budget"))
     module, search = viewer.typeahead_call()
     if search is None:
         emit(kind="typeahead", engine="govkg", unavailable=f"{module} is not available yet")
@@ -90,6 +90,24 @@ def _viewer_govkg(engine: Engine, reps: int, budget: float) -> None:
     for q in viewer.TYPEAHEAD:
         r = samples(partial(search, store, q), reps, budget, warmup=0)
         emit(kind="typeahead", engine="govkg", name=q, samples=r["samples"], over_budget=r.get("over_budget"))
+
+
+class _Sparql11(viewer.Recorder):
+    """A recorder for an engine without ``LATERAL`` (rdflib's SPARQL): govkg then sends SPARQL 1.1 forms."""
+
+    supports_lateral = False
+
+
+def _sparql11_calls(store: Any, call: Any) -> list[Any]:
+    """The queries of a page's first call on an engine without ``LATERAL`` (what rdflib replays; its parser has no
+    ``LATERAL``), every memo forgotten first."""
+    from graph.viewcache import invalidate
+
+    invalidate()
+    rec = _Sparql11(store)
+    call(rec)
+    invalidate()
+    return list(rec.calls)
 
 
 def _replay(engine: Engine, calls: list[Any]) -> int:

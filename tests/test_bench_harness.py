@@ -54,6 +54,14 @@ def test_quick_run_writes_every_metric(tmp_path: Path) -> None:
     assert all(f"query:{q.stem} p50" in metrics for q in queries)
     baselines = {r["baseline_name"] for r in recs}
     assert {"raw pyoxigraph", "rdflib memory store"} <= baselines
+    pages = [r for r in recs if r["metric"].startswith("page:") and r["metric"].endswith("p50")]
+    by_rdflib = [r for r in pages if r["baseline_name"].startswith("rdflib")]
+    # rdflib parses every page's queries (it has no LATERAL: it replays the forms govkg sends to such an engine);
+    # its MAX over a variable some rows leave unbound still fails (RDFLib/rdflib#882), which its note says
+    assert by_rdflib and not [r for r in by_rdflib if "Parse" in (r.get("note") or "")]
+    assert [r for r in by_rdflib if r["baseline"] is not None]
+    endpoint = next(r for r in recs if r["metric"] == "endpoint_lookup_throughput")
+    assert "processes" in endpoint["baseline_name"]  # govkg as it serves, the reference with as many processes
     load = next(r for r in recs if r["metric"] == "load_throughput" and r["baseline_name"].startswith("raw"))
     assert load["govkg"] > 0 and load["baseline"] > 0  # the loads ran
     assert "| metric |" in proc.stdout  # the table is printed
