@@ -5,29 +5,22 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from bench.generate import generate
 from graph.entity import entity_view
 from graph.labels import LABEL_ORDER, labels
 from graph.store import EmbeddedStore
 from graph.timeline import Filters, events
 from graph.viewcache import invalidate
-from tests.seeded import seeded_store, values
+from tests.seeded import seeded_or_generated, values
 
 CP = "https://w3id.org/govkg/id/unit/chinh-phu"
 
 
 @pytest.fixture(scope="module", params=["seed", "10k"])
 def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedStore]:
-    st = seeded_store(tmp_path_factory, f"lateral-{request.param}")
-    assert isinstance(st, EmbeddedStore)
-    if request.param == "10k":
-        nq = Path(tmp_path_factory.mktemp("gen")) / "gov.nq"
-        generate(nq, "10k", seed=7)
-        st.load(nq, format="nquads")
+    st = seeded_or_generated(tmp_path_factory, "lateral", request.param)
     yield st
     st.close()
 

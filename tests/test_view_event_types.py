@@ -5,11 +5,9 @@ counts' and the filters') are those of one call: on the seed and on a generated 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from bench.generate import generate
 from bench.viewer import pick_subjects
 from graph import timeline
 from graph.labels import labels
@@ -17,7 +15,7 @@ from graph.lexical import solutions
 from graph.store import EmbeddedStore
 from graph.timeline import JOINED_COUNTS, Filters, event_types, events
 from graph.viewcache import invalidate
-from tests.seeded import seeded_store
+from tests.seeded import seeded_or_generated
 
 ID = "https://w3id.org/govkg/id/"
 CP = f"{ID}unit/chinh-phu"
@@ -27,12 +25,7 @@ NEW_TYPE = f"{ID}concept/event-type/r-only-on-a-document"
 
 @pytest.fixture(scope="module", params=["seed", "10k"])
 def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedStore]:
-    st = seeded_store(tmp_path_factory, f"event-types-{request.param}")
-    assert isinstance(st, EmbeddedStore)
-    if request.param == "10k":
-        nq = Path(tmp_path_factory.mktemp("gen")) / "gov.nq"
-        generate(nq, "10k", seed=7)
-        st.load(nq, format="nquads")
+    st = seeded_or_generated(tmp_path_factory, "event-types", request.param)
     yield st
     st.close()
 

@@ -9,19 +9,17 @@ import json
 from collections.abc import Callable, Iterator
 from datetime import date
 from itertools import combinations
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bench.generate import generate
 from bench.viewer import pick_subjects
 from graph import paths
 from graph.analysis import connect
 from graph.store import EmbeddedStore
 from graph.timeline import Filters, events, matching
 from graph.viewcache import invalidate
-from tests.seeded import seeded_store, values
+from tests.seeded import seeded_or_generated, values
 
 ID = "https://w3id.org/govkg/id/"
 CP = f"{ID}unit/chinh-phu"
@@ -48,12 +46,7 @@ INSERT DATA {{
 
 @pytest.fixture(scope="module", params=["seed", "10k"])
 def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedStore]:
-    st = seeded_store(tmp_path_factory, f"lateral-search-{request.param}")
-    assert isinstance(st, EmbeddedStore)
-    if request.param == "10k":
-        nq = Path(tmp_path_factory.mktemp("gen")) / "gov.nq"
-        generate(nq, "10k", seed=7)
-        st.load(nq, format="nquads")
+    st = seeded_or_generated(tmp_path_factory, "lateral-search", request.param)
     st.update(AWKWARD)
     yield st
     st.close()
