@@ -216,8 +216,9 @@ def _endpoint(scale: str, out: Lines, skip: set[str]) -> list[Record]:
     recs: list[Record] = []
     for engine, name in (("flask-pyoxigraph", f"smallest Flask endpoint on pyoxigraph, same server, {n} processes"),
                          ("bare", "bare WSGI app, same server, 1 process")):
+        want = 1 if engine == "bare" else n
         be: dict[str, Any] = next((r for r in lines if r.get("kind") == "endpoint" and r.get("engine") == engine
-                                   and int(r.get("processes") or 1) in (n, 1 if engine == "bare" else n)), {})
+                                   and int(r.get("processes") or 1) == want), {})
         note = "" if "rps" in ge and "rps" in be else (ge.get("unavailable") or ge.get("error") or why or
                                                        "not measured")
         if ge.get("client"):
