@@ -282,3 +282,19 @@ def test_a_load_above_virtuosos_longest_string_is_cut_into_requests(virtuoso: di
     assert s.count() == 16_000
     s.update("CLEAR ALL")
     s.close()
+
+
+@pytest.mark.parametrize("body,timeout", [
+    (b"Virtuoso S1T00 Error SR171: Transaction timed out", True),
+    (b"Virtuoso HY008 Error SR203: Async statement killed by SQLCancel.", True),
+    (b"Virtuoso 42000 Error SR186: No permission to execute procedure", False),
+])
+def test_the_engines_time_limit_is_a_timeout_whichever_way_virtuoso_says_it(body: bytes, timeout: bool) -> None:
+    from email.message import Message
+
+    from graph.errors import QueryTimeout
+    from graph.store.remote import _typed
+    from graph.store.remote_http import HttpFailure
+
+    err = _typed(HttpFailure(500, Message(), body, "http://127.0.0.1:8890/sparql"), syntax=False)
+    assert isinstance(err, QueryTimeout) is timeout, err

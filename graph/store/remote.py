@@ -503,7 +503,9 @@ def _typed(e: HttpFailure, syntax: bool) -> Exception:
     msg = e.message
     if e.status in (401, 403):
         return StoreError(f"the endpoint {e.url} refused the credentials ({e.status}): {msg}")
-    if "S1T00" in msg or e.status in (408, 504):
+    # Virtuoso stops a query at its time limit with S1T00, or (the limit reached while the statement runs
+    # asynchronously) with HY008 SR203 "Async statement killed by SQLCancel"
+    if "S1T00" in msg or "SR203" in msg or e.status in (408, 504):
         return QueryTimeout(f"the engine stopped the request at its time limit: {msg}")
     if syntax and (e.status == 400 or "SP030" in msg or "SP031" in msg or "37000 Error" in msg):
         return QuerySyntaxError(msg)  # 37000: Virtuoso's compiler refused the request (syntax or a limit of its own)
