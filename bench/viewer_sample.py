@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench.viewer import Recorder, replay_raw
+from bench.viewer import Recorder, replay_raw, tables_ready
 from graph.namespaces import ID
 
 KINDS = ("unit", "person", "document", "event")
@@ -91,6 +91,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--per-kind", type=int, default=40, help="entities sampled of each kind")
     a = ap.parse_args(argv)
     store = EmbeddedStore(a.dir)
+    tables_ready(store)
     try:
         res = measure(store, a.per_kind)
     finally:

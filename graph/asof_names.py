@@ -23,6 +23,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from graph import side_tables
 from graph.asof_holders import iri_checked as _iri
 from graph.asof_holders import iso_date as _iso
 from graph.asof_holders import solutions as _solutions
@@ -33,6 +34,7 @@ from graph.store.base import Store
 from graph.write_log import Key
 
 RENAME = f"{BASE}/id/concept/change-type/rename"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 #: The languages whose names are decided.
 LANGS = ("vi", "en")
 
@@ -76,7 +78,7 @@ class Names:
 
 def _legal(store: Store) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    for r in _solutions(store, LEGAL_GRAPHS_QUERY):
+    for r in sorted(_solutions(store, LEGAL_GRAPHS_QUERY), key=lambda r: (r["g"], r["date"])):
         out.setdefault(r["g"], []).append(r["date"])
     return out
 
@@ -88,7 +90,11 @@ NAMES_DEPS: tuple[Key, ...] = (("names", ""),)
 
 
 def legal_graphs(store: Store) -> dict[str, list[str]]:
-    """``{graph: dates of its legal document}`` of every graph derived from a legal document."""
+    """``{graph: dates of its legal document}`` of every graph derived from a legal document (from the table kept
+    beside the store when it is current: :mod:`graph.side_tables`)."""
+    kept = side_tables.legal_graphs(store)
+    if kept is not None:
+        return kept
     return _LEGAL.get_or_build(store, "", lambda: (_legal(store), NAMES_DEPS))
 
 
@@ -160,7 +166,15 @@ def _known(store: Store, units: list[str], langs: tuple[str, ...], read: Read | 
         values = " ".join(f"<{_iri(u)}>" for u in todo)
         cands: dict[str, dict[str, set[str]]] = {u: {lg: set(got.get(u, {}).get(lg, ())) for lg in langs}
                                                  for u in todo}
-        unread = " ".join(f"<{_iri(u)}>" for u in todo if u not in got)
+        unread_units = [u for u in todo if u not in got]
+        table = side_tables.statements(store, unread_units, (RDFS_LABEL,)) if unread_units else None
+        if table is not None:  # the label table beside the store is current: each distinct label once
+            for u, rows in table.items():
+                for _, lg, text in rows:
+                    if lg.lower() in langs:
+                        cands[u][lg.lower()].add(text)
+            unread_units = []
+        unread = " ".join(f"<{_iri(u)}>" for u in unread_units)
         for b in bindings(store, DISTINCT_LABELS_QUERY.format(units=unread)) if unread else ():
             lab = b["label"]
             lang = lab.get("xml:lang", "").lower()

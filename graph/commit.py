@@ -253,7 +253,7 @@ def published(store: Store, d: Diff | None = None, before: int = -1) -> None:
     """After a commit: a new checkpoint generation, and derived views forgotten (the viewer's kept memos only
     where the diff ``d``, written from generation ``before``, touched them: :mod:`graph.write_log`).  Never
     undoes the commit."""
-    from graph import write_log
+    from graph import side_tables, write_log
     from graph.store.snapshots import after_write
     from graph.viewcache import invalidate
 
@@ -271,4 +271,5 @@ def published(store: Store, d: Diff | None = None, before: int = -1) -> None:
                       "served after a restart) but queries do not see it until a checkpoint is published")
     if keys is not None:
         write_log.note(store, before, keys)
+    side_tables.after_write(store, before, keys)
     invalidate(store, kept=keys is None)

@@ -13,6 +13,7 @@ from collections.abc import Collection, Iterable, Mapping
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
+from graph import side_tables
 from graph.kept import KeptMemo, Mark
 from graph.namespaces import ID, ONTOLOGY_GRAPH
 from graph.store.base import Store
@@ -77,15 +78,17 @@ def local_name(iri: str) -> str:
 
 
 def pick(cands: list[tuple[int, str, str]], lang: str) -> str | None:
-    """The best of ``(predicate rank, language, text)``: wanted language, then vi, then untagged, then any."""
+    """The best of ``(predicate rank, language, text)``: wanted language, then vi, then untagged, then any; of
+    equals (two sources naming an event differently) the first text in code-point order, whatever order the
+    statements were read in."""
     if not cands:
         return None
 
-    def score(c: tuple[int, str, str]) -> tuple[int, int]:
-        rank, lg, _ = c
+    def score(c: tuple[int, str, str]) -> tuple[int, int, str]:
+        rank, lg, text = c
         lg = lg.lower().split("-")[0]
         pref = 0 if lg == lang else 1 if lg == "vi" else 2 if lg == "" else 3
-        return (pref, rank)
+        return (pref, rank, text)
 
     return min(cands, key=score)[2]
 
@@ -117,6 +120,14 @@ def labels(store: Store, iris: Iterable[str], lang: str = "vi",
                 if str(p) == LABEL_ORDER[0]:
                     read.setdefault(s, {}).setdefault(_lang(lit).lower(), set()).add(str(lit))
     ask = [i for i in wanted if i not in (known or {})]
+    table = side_tables.statements(store, ask) if ask else None
+    if table is not None:  # the label table (:mod:`graph.side_tables`) is current: no engine query
+        for s, stated_rows in table.items():
+            for p, lg, v in stated_rows:
+                cands.setdefault(s, []).append((ranks.get(p, 9), lg, nfc(v)))
+                if p == LABEL_ORDER[0]:
+                    read.setdefault(s, {}).setdefault(lg.lower(), set()).add(v)
+        ask = []
     for start in range(0, len(ask), 1000):
         # One branch per predicate, subject and predicate both bound (an index range each): with the predicates
         # as a filter every statement of a hub was read (48k for Chính phủ at 1M), 2.5x slower.  DISTINCT: a unit

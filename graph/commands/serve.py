@@ -62,6 +62,9 @@ def prepare_store(path: Path, seed: bool) -> int:
             click.echo(f"seeding the empty store {where} from the checkout ...", err=True)
             n = load_seed(store, progress=False)
             click.echo(f"loaded {n} quads", err=True)
+            from graph import side_tables
+
+            side_tables.ensure(store, wait=True)  # the seed is small: its tables in well under a second
             return n
         return 0
     finally:
@@ -97,6 +100,9 @@ def first_checkpoint(app: Any) -> None:
             snapshots_for(store)
         except StoreError as e:
             logging.getLogger("govkg.serve").warning("no checkpoint at start-up: %s", e)
+        from graph import side_tables
+
+        side_tables.ensure(store)  # behind a bulk load or an outside write: rebuilt on a background thread
 
 
 def run_server(host: str, port: int, store_path: Path, threads: int, processes: int = 1,

@@ -144,6 +144,8 @@ class EmbeddedStore(Store):
     def __init__(self, path: str | Path | None) -> None:
         """Open (or create) the store in directory ``path``; ``None`` gives a store in memory (tests)."""
         self.path = Path(path) if path is not None else None
+        #: opened read-write (not a checkpoint): this process owns the store and what is kept beside it
+        self.writable = True
         try:
             if self.path is None:
                 self._ox: ox.Store | None = ox.Store()
@@ -167,6 +169,12 @@ class EmbeddedStore(Store):
             except OSError:
                 pass
         return gen
+
+    @property
+    def tables_owner(self) -> EmbeddedStore | None:
+        """This store when it keeps tables beside it (:mod:`graph.side_tables`: opened read-write from a
+        directory), else ``None``; a wrapper that forwards attributes hands on the store it wraps."""
+        return self if self.path is not None and getattr(self, "writable", False) else None
 
     @property
     def ox(self) -> ox.Store:
@@ -321,6 +329,7 @@ class EmbeddedStore(Store):
         """Open a checkpoint (never a store another process writes to) without write access."""
         self = cls.__new__(cls)
         self.path = Path(path)
+        self.writable = False
         try:
             self._ox = ox.Store.read_only(str(path))
         except OSError as e:
