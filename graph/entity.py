@@ -8,6 +8,7 @@ sections per kind are the table in :mod:`graph.entity_sections`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 from urllib.parse import quote
@@ -21,6 +22,7 @@ from graph.entity_sections import BY_KIND, HEADER_PREDICATES
 from graph.formats import rdf_format
 from graph.labels import iri_ref, kind_of, labels, linkable, term_labels, text_of, values
 from graph.namespaces import ID, KINDS, PREFIXES
+from graph.side_by_side import run_all
 from graph.store.base import QueryResult, Store, used_prefixes
 from graph.text import nfc
 
@@ -281,20 +283,27 @@ def entity_view(store: Store, iri: str, lang: str = "vi", section: str = "", pag
     if not exists(store, iri):
         return None
     kind = kind_of(iri)
-    head = _header(store, iri, page if section == "sources" else 0, exact=section == "sources")
-    raw: list[tuple[str, list[dict[str, Any]]]] = []
-    covered: set[str] = set()
-    pages: dict[str, entity_facts.Page] = {}
-    for sec in BY_KIND.get(kind, ()):
-        body = sec.pattern.replace("$this", iri_ref(iri))
-        at = page if section == sec.key else 0
-        pages[sec.key] = entity_facts.fact_rows(store, body, at, PAGE, exact=section == sec.key, this=iri)
-        raw.append((sec.key, pages[sec.key].rows))
-        covered |= {expand(p) for p in sec.covers}
+    secs = BY_KIND.get(kind, ())
+
+    def section_rows(key: str, body: str) -> Callable[[], entity_facts.Page]:
+        return lambda: entity_facts.fact_rows(store, body, page if section == key else 0, PAGE,
+                                              exact=section == key, this=iri)
+
+    # the header and the sections read side by side (graph.side_by_side)
+    head, *found = run_all([
+        lambda: _header(store, iri, page if section == "sources" else 0, exact=section == "sources"),
+        *(section_rows(sec.key, sec.pattern.replace("$this", iri_ref(iri))) for sec in secs)])
+    pages: dict[str, entity_facts.Page] = {sec.key: pg for sec, pg in zip(secs, found, strict=True)}
+    raw: list[tuple[str, list[dict[str, Any]]]] = [(sec.key, pages[sec.key].rows) for sec in secs]
+    covered = {expand(p) for sec in secs for p in sec.covers}
     hub = head["src_total"] > entity_facts.CAP and section != "other"  # a hub: its known predicates only
-    other = _other_body(iri, covered, entity_facts.stated_predicates(store, iri) if hub else None)
-    pages["other"] = entity_facts.fact_rows(store, other, page if section == "other" else 0, PAGE,
-                                            exact=section == "other", this=iri)
+
+    def other_rows() -> entity_facts.Page:
+        other = _other_body(iri, covered, entity_facts.stated_predicates(store, iri) if hub else None)
+        return section_rows("other", other)()
+
+    pages["other"], links = run_all([other_rows, lambda: incoming(store, iri, lang,
+                                                                  hub=head["src_total"] > entity_facts.CAP)])
     raw.append(("other", pages["other"].rows))
     nodes = {str(r["node"]) for _, rows in raw for r in rows if isinstance(r.get("node"), URIRef)} - {iri}
     extras = entity_facts.node_extras(store, nodes)
@@ -309,8 +318,8 @@ def entity_view(store: Store, iri: str, lang: str = "vi", section: str = "", pag
         for f in facts:
             graphs |= f["graphs"]
             srcs |= f["srcs"]
-    names = labels(store, iris, lang, known={iri: head["stated"]})
-    srcinfo = _sources(store, graphs, srcs, lang)
+    names, srcinfo = run_all([lambda: labels(store, iris, lang, known={iri: head["stated"]}),
+                              lambda: _sources(store, graphs, srcs, lang)])
     sections: list[dict[str, Any]] = []
     for key, facts in grouped:
         done = _finish(facts, names, srcinfo)
@@ -349,7 +358,7 @@ def entity_view(store: Store, iri: str, lang: str = "vi", section: str = "", pag
         "sources_paging": _paging("sources", page if section == "sources" else 0, head["src_total"],
                                   capped=head["src_capped"]),
         "sections": sections,
-        "incoming": incoming(store, iri, lang, hub=head["src_total"] > entity_facts.CAP),
+        "incoming": links,
         "cap": entity_facts.CAP,
     }
     if kind in ("unit", "person"):
