@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from graph import side_tables
 from graph.asof_holders import Holder, post_holders
 from graph.asof_holders import iri_checked as _iri
 from graph.asof_holders import iso_date as _iso
@@ -65,6 +66,7 @@ XSD_DATE = PREFIXES["xsd"] + "date"
 ATTRS = {PREFIXES["schema"] + "validFrom": "unitFrom", PREFIXES["schema"] + "validThrough": "unitTo",
          PREFIXES["govkg"] + "unitType": "type"}
 
+PARENT_LINKS = (PREFIXES["org"] + "unitOf", PREFIXES["org"] + "subOrganizationOf")
 #: The units under the root and their parents (each pair once, however many graphs state it).
 CHART_QUERY = """
 SELECT DISTINCT ?unit ?parent WHERE {{
@@ -103,6 +105,9 @@ def _attr(u: str, what: str, value: str, is_date: bool, d: str, froms: dict[str,
 
 
 def _pairs(store: Store, root: str) -> list[dict[str, str]]:
+    kept = side_tables.below(store, root, PARENT_LINKS)
+    if kept is not None:  # the facts kept beside the store (graph.side_tables)
+        return [{"unit": u, "parent": p} for u in sorted(kept) for p in sorted(kept[u])]
     memo = _MEMO.get(store)
     if ("pairs", root) not in memo:
         _remember(memo, {("pairs", root): _solutions(store, CHART_QUERY.format(root=root))})
@@ -119,6 +124,11 @@ def _attrs(store: Store, units: list[str], d: str) -> dict[str, dict[str, str]]:
     types: dict[str, list[str]] = {}
     memo = _MEMO.get(store)
     todo = [u for u in units if ("attrs", u) not in memo]
+    kept = side_tables.facts(store, todo, ATTRS) if todo else None
+    if kept is not None:  # the facts kept beside the store (graph.side_tables)
+        _remember(memo, {("attrs", u): [(ATTRS[p], o, k == "L" and dt == XSD_DATE)
+                                        for p, o, k, _lang, dt, _, _ in kept.get(u, [])] for u in todo})
+        todo = []
     if todo:
         v = "VALUES ?unit { " + " ".join(f"<{_iri(u)}>" for u in todo) + " }"  # inside each branch: by index
         q = ATTRS_QUERY.format(branches=" UNION ".join(f"{{ {v} ?unit <{p}> ?o BIND(<{p}> AS ?p) }}" for p in ATTRS))

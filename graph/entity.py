@@ -21,6 +21,7 @@ from graph.entity_facts import FACT_SOURCES
 from graph.entity_sections import BY_KIND, HEADER_PREDICATES
 from graph.formats import rdf_format
 from graph.labels import iri_ref, kind_of, labels, linkable, term_labels, text_of, values
+from graph.lexical import solutions
 from graph.namespaces import ID, KINDS, PREFIXES
 from graph.side_by_side import run_all
 from graph.store.base import QueryResult, Store, used_prefixes
@@ -43,6 +44,10 @@ PAGE = 50
 def expand(qname: str) -> str:
     p, _, local = qname.partition(":")
     return PREFIXES[p] + local if p in PREFIXES else qname
+
+
+#: The header's predicates as IRIs: never among the other facts.
+_HEADER_IRIS = frozenset(expand(p) for p in HEADER_PREDICATES)
 
 
 def qname(iri: str) -> str:
@@ -106,12 +111,12 @@ def _sources(store: Store, graphs: set[str], srcs: set[str], lang: str) -> dict[
             f"SELECT DISTINCT ?s ?issued ?url WHERE {{ {values('s', unread)} "
             "OPTIONAL { ?s dct:issued ?issued } OPTIONAL { ?s schema:url ?url } }"
         )
-        for row in store.query(q, union_default_graph=True).rows():
-            d = info[str(row["s"])]
+        for row in solutions(store, q):  # lexical values: no rdflib date parsed per source
+            d = info[row["s"]]
             if "issued" in row:
-                d["date"] = str(row["issued"])[:10]
-            if "url" in row and linkable(str(row["url"])):
-                d["url"] = str(row["url"])
+                d["date"] = row["issued"][:10]
+            if "url" in row and linkable(row["url"]):
+                d["url"] = row["url"]
         entity_memo.put(store, since, ((("source", s), (info[s]["date"], info[s]["url"]), (("set", s),))
                                        for s in unread))
     names = labels(store, allsrc, lang)
@@ -189,7 +194,7 @@ def _collect_iris(facts: list[dict[str, Any]]) -> set[str]:
 def _other_body(this: str, covered: set[str], known: list[str] | None = None) -> str:
     """The statements of ``this`` that no section shows, as a section's pattern; with ``known``, only those of
     these predicates (a hub's statements are read predicate by predicate, never all of them)."""
-    skip = covered | {expand(p) for p in HEADER_PREDICATES}
+    skip = covered | _HEADER_IRIS
     me = iri_ref(this)
     if known is not None:  # a branch per predicate: each an index lookup (a VALUES of them read every statement)
         known = [p for p in known if p not in skip]
@@ -204,6 +209,7 @@ def _other_body(this: str, covered: set[str], known: list[str] | None = None) ->
 #: What the header reads of an entity, every value once (the label predicates of :data:`LABEL_ORDER` too, so
 #: the entity's own label is not read again).
 _HEAD = ("rdf:type", "rdfs:label", "skos:prefLabel", "foaf:name", "skos:altLabel", "dct:title", "eli:id_local")
+_HEAD_RANK = {expand(p): n for n, p in enumerate(_HEAD)}
 
 
 def _header(store: Store, this: str, page: int = 0, exact: bool = False) -> dict[str, Any]:
@@ -217,16 +223,41 @@ def _header(store: Store, this: str, page: int = 0, exact: bool = False) -> dict
                 dict(v) if isinstance(v, dict) else v) for k, v in h.items()}
 
 
+def _kept_head(store: Store, this: str) -> list[tuple[str, Node]] | None:
+    """The header's statements of ``this`` (:data:`_HEAD`) from the tables kept beside the store, or ``None``."""
+    from graph import side_tables
+
+    types = side_tables.facts(store, [this], [RDF_TYPE])
+    stated = side_tables.statements(store, [this], side_tables.label_predicates()) if types is not None else None
+    if types is None or stated is None:
+        return None
+    out: list[tuple[str, Node]] = [(RDF_TYPE, URIRef(o) if k == "I" else Literal(o, lang=lang or None,
+                                                                                 datatype=URIRef(dt) if dt else None))
+                                   for _, o, k, lang, dt, _, _ in types.get(this, [])]
+    out += [(p, Literal(v, lang=lang or None)) for p, lang, v in stated.get(this, [])]
+    return out
+
+
+def _head_order(pv: tuple[str, Node]) -> tuple[int, str, str, str]:
+    """The header's statements in one order whatever read them: by predicate (:data:`_HEAD`), language, text."""
+    p, o = pv
+    return (_HEAD_RANK.get(p, len(_HEAD_RANK)), p, (o.language or "") if isinstance(o, Literal) else "", str(o))
+
+
 def _read_header(store: Store, this: str, page: int, exact: bool) -> dict[str, Any]:
     me, size = iri_ref(this), PAGE
-    q = (f"SELECT ?p ?o WHERE {{ {{ SELECT DISTINCT ?p ?o WHERE {{ {me} ?p ?o "
-         f"{values('p', (expand(p) for p in _HEAD))} }} }} UNION "
-         f"{{ SELECT DISTINCT (govkg:evidence AS ?p) ?o WHERE {{ {me} govkg:evidence ?o }} LIMIT {size} }} }}")
+    evidence_q = f"SELECT DISTINCT (govkg:evidence AS ?p) ?o WHERE {{ {me} govkg:evidence ?o }} LIMIT {size}"
+    kept = _kept_head(store, this)
+    if kept is None:
+        q = (f"SELECT ?p ?o WHERE {{ {{ SELECT DISTINCT ?p ?o WHERE {{ {me} ?p ?o "
+             f"{values('p', (expand(p) for p in _HEAD))} }} }} UNION {{ {evidence_q} }} }}")
+        read = [(str(r["p"]), r["o"]) for r in store.query(q, union_default_graph=True).rows()]
+    else:
+        read = kept + [(EVIDENCE, r["o"]) for r in store.query(evidence_q, union_default_graph=True).rows()]
     # the sources' page by itself: a LIMIT inside a UNION is not honoured everywhere (Virtuoso)
     page_q = f"SELECT DISTINCT ?o WHERE {{ {me} dct:source ?o }} LIMIT {size} OFFSET {size * max(page, 0)}"
     h: dict[str, Any] = {"types": set(), "labels": {}, "alt": [], "evidence": [], "srcs": [], "stated": []}
-    for r in store.query(q, union_default_graph=True).rows():
-        p, o = str(r["p"]), r["o"]
+    for p, o in sorted(read, key=_head_order):
         if p == RDF_TYPE:
             h["types"].add(str(o))
         elif p == ALT:
@@ -285,22 +316,33 @@ def entity_view(store: Store, iri: str, lang: str = "vi", section: str = "", pag
     kind = kind_of(iri)
     secs = BY_KIND.get(kind, ())
 
-    def section_rows(key: str, body: str) -> Callable[[], entity_facts.Page]:
-        return lambda: entity_facts.fact_rows(store, body, page if section == key else 0, PAGE,
-                                              exact=section == key, this=iri)
+    def section_rows(key: str, body: str, plain: tuple[str, list[str]] | None = None
+                     ) -> Callable[[], entity_facts.Page]:
+        at, whole = page if section == key else 0, section == key
+
+        def read() -> entity_facts.Page:
+            if plain is not None:  # from the facts kept beside the store, when they hold these
+                kept = entity_facts.table_rows(store, iri, plain[0], plain[1], at, PAGE, exact=whole)
+                if kept is not None:
+                    return kept
+            return entity_facts.fact_rows(store, body, at, PAGE, exact=whole, this=iri)
+        return read
 
     # the header and the sections read side by side (graph.side_by_side)
     head, *found = run_all([
         lambda: _header(store, iri, page if section == "sources" else 0, exact=section == "sources"),
-        *(section_rows(sec.key, sec.pattern.replace("$this", iri_ref(iri))) for sec in secs)])
+        *(section_rows(sec.key, sec.pattern.replace("$this", iri_ref(iri)),
+                       (sec.plain[0], [expand(p) for p in sec.plain[1]]) if sec.plain else None) for sec in secs)])
     pages: dict[str, entity_facts.Page] = {sec.key: pg for sec, pg in zip(secs, found, strict=True)}
     raw: list[tuple[str, list[dict[str, Any]]]] = [(sec.key, pages[sec.key].rows) for sec in secs]
     covered = {expand(p) for sec in secs for p in sec.covers}
     hub = head["src_total"] > entity_facts.CAP and section != "other"  # a hub: its known predicates only
 
     def other_rows() -> entity_facts.Page:
-        other = _other_body(iri, covered, entity_facts.stated_predicates(store, iri) if hub else None)
-        return section_rows("other", other)()
+        known = entity_facts.stated_predicates(store, iri) if hub else None
+        other = _other_body(iri, covered, known)
+        shown = None if known is None else [p for p in known if p not in covered | _HEADER_IRIS]
+        return section_rows("other", other, ("out", shown) if shown else None)()
 
     pages["other"], links = run_all([other_rows, lambda: incoming(store, iri, lang,
                                                                   hub=head["src_total"] > entity_facts.CAP)])
@@ -393,15 +435,17 @@ def neighbourhood(view: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
                              "basis_of", "heads_current", "heads_past", "events", "changes")
             src, dst = (v["iri"], this) if sec["key"] in incoming_keys else (this, v["iri"])
             edges.setdefault((src, dst, label), {"source": src, "target": dst, "label": label, "group": sec["key"]})
+    linked = {(src, dst) for src, dst, _ in edges}
     for inc in view["incoming"]:
         for s in inc["subjects"]:
             if s["kind"] in ("membership", "source", "other"):
                 continue
             nodes.setdefault(s["iri"], {"id": s["iri"], "label": s["label"], "kind": s["kind"]})
             key = (s["iri"], this, inc["predicate"]["label"])
-            if not any(e[0] == s["iri"] and e[1] == this for e in edges):
+            if (s["iri"], this) not in linked:
                 edges.setdefault(key, {"source": s["iri"], "target": this, "label": inc["predicate"]["label"],
                                        "group": "incoming"})
+                linked.add((s["iri"], this))
     return {"nodes": list(nodes.values()), "edges": list(edges.values())}
 
 

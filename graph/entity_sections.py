@@ -39,19 +39,23 @@ class Section:
     pattern: str
     #: outgoing predicates of ``$this`` that this section shows (left out of the "other facts")
     covers: tuple[str, ...] = ()
+    #: ``("out" | "in", predicates)`` when the pattern is no more than ``$this pred ?v`` (``?v pred $this``) for
+    #: each predicate: the facts the tables beside the store may hold (:mod:`graph.side_tables`)
+    plain: tuple[str, tuple[str, ...]] | None = None
 
 
 def _out(key: str, *preds: str, date: str = "") -> Section:
     """``$this pred ?v`` for each of ``preds``, the predicate as ``?role``."""
     opt = f"OPTIONAL {{ ?v {date} ?date }}" if date else ""
     pattern = f"GRAPH ?g {{ $this ?role ?v }} VALUES ?role {{ {' '.join(preds)} }} BIND($this AS ?node) {opt}"
-    return Section(key, pattern, preds)
+    return Section(key, pattern, preds, None if date else ("out", preds))
 
 
 def _in(key: str, *preds: str, date: str = "") -> Section:
     """``?v pred $this`` for each of ``preds``, the predicate as ``?role``."""
     opt = f"OPTIONAL {{ ?v {date} ?date }}" if date else ""
-    return Section(key, f"GRAPH ?g {{ ?v ?role $this }} VALUES ?role {{ {' '.join(preds)} }} BIND(?v AS ?node) {opt}")
+    return Section(key, f"GRAPH ?g {{ ?v ?role $this }} VALUES ?role {{ {' '.join(preds)} }} BIND(?v AS ?node) {opt}",
+                   plain=None if date else ("in", preds))
 
 
 PERSON = (

@@ -9,7 +9,12 @@ in ``<store>.tables.sqlite`` beside the store directory (like its ``.generation`
 - ``label``: each distinct ``(subject, predicate, language, value)`` of the label predicates
   (:data:`graph.labels.LABEL_ORDER`), once;
 - ``legal``: each graph derived from a legal document, with the document's dates
-  (:data:`graph.asof_names.LEGAL_GRAPHS_QUERY`).
+  (:data:`graph.asof_names.LEGAL_GRAPHS_QUERY`);
+- ``fact``: each distinct triple of the predicates that articles restate about the units they name
+  (:data:`FACT_PREDICATES`: types, parents, unit types, periods), with the number of named graphs stating it and
+  those graphs when they are at most :data:`graph.entity_facts.FACT_SOURCES`, else the first of them: what an
+  entity page, the as-of chart and the timeline's unit filter ask of a hub (Chính phủ's sub-units at 1M: 24 facts,
+  10,810 quads).
 
 They are an index, not a memo: they survive restarts and are kept in step with the store.
 
@@ -18,7 +23,8 @@ They are an index, not a memo: they survive restarts and are kept in step with t
   callers ask the engine, as they would without it.
 - A write committed through :mod:`graph.commit` brings it forward (:func:`after_write`): the (subject, label
   predicate) pairs whose values changed as a set (``("sp", ...)`` keys of :mod:`graph.write_log`) are read again
-  from the store, and the legal graphs when the write touched what decides names (``("names", "")``).
+  from the store, the legal graphs when the write touched what decides names (``("names", "")``), and the counts
+  of the facts its diff (exact: :class:`graph.diffs.Diff`) added or removed move by one per quad.
 - Any other write (a bulk load, an update from outside :mod:`graph.commit`, a crash between the store's commit and
   the tables') leaves it behind; the next read starts a rebuild on a background thread (:func:`ensure`), written
   to a new file and swapped in only if no write happened meanwhile.
@@ -35,7 +41,7 @@ import sqlite3
 import threading
 import time
 import weakref
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -50,12 +56,34 @@ T = TypeVar("T")
 SUFFIX = ".tables.sqlite"
 #: Subjects asked of SQLite per statement (its default limit of host parameters is 32,766).
 CHUNK = 500
+#: Bumped when the tables change: a file of another version is rebuilt.
+SCHEMA_VERSION = "2"
 SCHEMA = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
     "CREATE TABLE label (s TEXT NOT NULL, p TEXT NOT NULL, lang TEXT NOT NULL, v TEXT NOT NULL, "
     "PRIMARY KEY (s, p, lang, v)) WITHOUT ROWID",
     "CREATE TABLE legal (g TEXT NOT NULL, date TEXT NOT NULL, PRIMARY KEY (g, date)) WITHOUT ROWID",
+    # k: "I" an IRI value, "L" a literal (lang, dt); g: the graphs, one per line (all, or the first of many)
+    "CREATE TABLE fact (s TEXT NOT NULL, p TEXT NOT NULL, o TEXT NOT NULL, k TEXT NOT NULL, lang TEXT NOT NULL, "
+    "dt TEXT NOT NULL, n INTEGER NOT NULL, g TEXT NOT NULL, PRIMARY KEY (s, p, o, k, lang, dt)) WITHOUT ROWID",
+    "CREATE INDEX fact_o ON fact (o, p, k)",
 )
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+ORG = "http://www.w3.org/ns/org#"
+#: The predicates of the ``fact`` table: what an article restates of every unit it names.
+FACT_PREDICATES = (
+    RDF_TYPE, f"{ORG}unitOf", f"{ORG}subOrganizationOf", "https://w3id.org/govkg/ontology#attachedTo",
+    "https://w3id.org/govkg/ontology#unitType", "https://schema.org/validFrom", "https://schema.org/validThrough",
+)
+ALT_LABEL = "http://www.w3.org/2004/02/skos/core#altLabel"
+#: Graphs a fact lists (as :data:`graph.entity_facts.FACT_SOURCES`); past them, the first one.
+FACT_GRAPHS = 3
+#: (predicate, value, kind "I"/"L", language, datatype, graphs stating it, the graphs kept)
+Fact = tuple[str, str, str, str, str, int, tuple[str, ...]]
+#: (subject, predicate, graphs stating it, the graphs kept) of a fact linking to an IRI
+Link = tuple[str, str, int, tuple[str, ...]]
+#: A store whose files take at most this much has its tables built by the reader that finds them behind.
+SMALL_BYTES = 32 << 20
 #: Past this many changed (subject, label predicate) pairs a write is not applied pair by pair: rebuilt whole.
 REREAD_LIMIT = 20_000
 Row = tuple[str, str, str]  # (predicate, language, value)
@@ -90,6 +118,7 @@ class _Table:
         self.conn: sqlite3.Connection | None = None
         self.current: int | None = None  # the generation the open table is current for
         self.building = False
+        self.build_lock = threading.Lock()  # one build at a time
         self.checked = False
 
     def open(self, store_path: Path, generation: int) -> None:
@@ -105,7 +134,8 @@ class _Table:
             log.warning("the tables %s cannot be read (%s): they will be rebuilt", self.path, e)
             return
         self.conn = conn
-        if meta.get("identity") == identity(store_path) and meta.get("generation") == str(generation):
+        if (meta.get("identity") == identity(store_path) and meta.get("generation") == str(generation)
+                and meta.get("schema") == SCHEMA_VERSION):
             self.current = generation
 
     def close(self) -> None:
@@ -147,17 +177,19 @@ def _ask(store: Store, read: Callable[[sqlite3.Connection], T]) -> T | None:
     t = _table(store)
     if t is None:
         return None
-    gen = int(store.generation)
-    with t.lock:
-        if not t.checked:
-            t.open(store.path, gen)  # type: ignore[attr-defined]
-        if t.current == gen and t.conn is not None:
-            try:
-                return read(t.conn)
-            except sqlite3.Error as e:
-                log.warning("the tables %s cannot be read (%s): they will be rebuilt", t.path, e)
-                t.close()
-    ensure(store)
+    for _ in range(2):  # once more after a build on this thread (a small store)
+        gen = int(store.generation)
+        with t.lock:
+            if not t.checked:
+                t.open(store.path, gen)  # type: ignore[attr-defined]
+            if t.current == gen and t.conn is not None:
+                try:
+                    return read(t.conn)
+                except sqlite3.Error as e:
+                    log.warning("the tables %s cannot be read (%s): they will be rebuilt", t.path, e)
+                    t.close()
+        if not ensure(store):
+            return None
     return None
 
 
@@ -192,26 +224,122 @@ def legal_graphs(store: Store) -> dict[str, list[str]] | None:
     return _ask(store, read)
 
 
-def ensure(store: Store, wait: bool = False) -> bool:
-    """Start rebuilding the table of ``store`` unless it is current or being rebuilt (``wait``: rebuild here and
-    now); whether it is current when this returns."""
-    t = _table(store)
-    if t is None:
-        return False
+def facts(store: Store, subjects: Sequence[str], predicates: Collection[str]) -> dict[str, list[Fact]] | None:
+    """The facts of :data:`FACT_PREDICATES` ``predicates`` (all of them one of those) stated of each subject, or
+    ``None`` when the tables are not current (or a predicate is not kept)."""
+    only = sorted(predicates)
+    if not only or not set(only) <= set(FACT_PREDICATES):
+        return None
+
+    def read(conn: sqlite3.Connection) -> dict[str, list[Fact]]:
+        out: dict[str, list[Fact]] = {}
+        marks_p = ",".join("?" * len(only))
+        for start in range(0, len(subjects), CHUNK):
+            chunk = list(subjects[start : start + CHUNK])
+            q = (f"SELECT s, p, o, k, lang, dt, n, g FROM fact WHERE s IN ({','.join('?' * len(chunk))}) "  # noqa: S608
+                 f"AND p IN ({marks_p}) ORDER BY s, p, o")  # (placeholders only)
+            for s_, p_, o, k, lang, dt, n, g in conn.execute(q, [*chunk, *only]):
+                out.setdefault(s_, []).append((p_, o, k, lang, dt, int(n), tuple(g.split("\n"))))
+        return out
+
+    return _ask(store, read)
+
+
+def facts_into(store: Store, obj: str, predicates: Collection[str]) -> list[Link] | None:
+    """``(subject, predicate, graphs stating it, the graphs kept)`` of each fact of ``predicates`` (all kept ones)
+    linking to the IRI ``obj``, by subject; ``None`` when the tables are not current."""
+    only = sorted(predicates)
+    if not only or not set(only) <= set(FACT_PREDICATES):
+        return None
+
+    def read(conn: sqlite3.Connection) -> list[Link]:
+        q = (f"SELECT s, p, n, g FROM fact WHERE o = ? AND k = 'I' AND p IN ({','.join('?' * len(only))}) "  # noqa: S608
+             "ORDER BY s, p")  # (placeholders only)
+        return [(s_, p_, int(n), tuple(g.split("\n"))) for s_, p_, n, g in conn.execute(q, [obj, *only])]
+
+    return _ask(store, read)
+
+
+def below(store: Store, root: str, predicates: Collection[str], parents: bool = True) -> dict[str, set[str]] | None:
+    """Every IRI linked to ``root`` by a chain of ``predicates`` (one or more links; all kept ones), with the
+    objects it links to by them when ``parents``: ``{unit: {parents}}`` (what ``?u (p1|p2)+ <root> . ?u p1|p2
+    ?parent`` answers), or ``None`` when the tables are not current.  A level of the tree per statement."""
+    only = sorted(predicates)
+    if not only or not set(only) <= set(FACT_PREDICATES):
+        return None
+
+    def read(conn: sqlite3.Connection) -> dict[str, set[str]]:
+        marks = ",".join("?" * len(only))
+        seen: set[str] = set()
+        frontier = [root]
+        while frontier:
+            nxt: list[str] = []
+            for start in range(0, len(frontier), CHUNK):
+                chunk = frontier[start : start + CHUNK]
+                q = (f"SELECT DISTINCT s FROM fact WHERE o IN ({','.join('?' * len(chunk))}) AND k = 'I' "  # noqa: S608
+                     f"AND p IN ({marks})")  # (placeholders only)
+                for (s_,) in conn.execute(q, [*chunk, *only]):
+                    if s_ not in seen:
+                        seen.add(s_)
+                        nxt.append(s_)
+            frontier = nxt
+        out: dict[str, set[str]] = {u: set() for u in seen}
+        if parents:
+            units = sorted(seen)
+            for start in range(0, len(units), CHUNK):
+                chunk = units[start : start + CHUNK]
+                q = (f"SELECT s, o FROM fact WHERE s IN ({','.join('?' * len(chunk))}) AND k = 'I' "  # noqa: S608
+                     f"AND p IN ({marks})")  # (placeholders only)
+                for s_, o in conn.execute(q, [*chunk, *only]):
+                    out[s_].add(o)
+        return out
+
+    return _ask(store, read)
+
+
+def _current(t: _Table, store: Store) -> bool:
     with t.lock:
         if not t.checked:
             t.open(store.path, int(store.generation))  # type: ignore[attr-defined]
-        if t.current == int(store.generation) and t.conn is not None:
-            return True
-        if t.building and not wait:
+        return t.current == int(store.generation) and t.conn is not None
+
+
+def _small(store: Store) -> bool:
+    """Whether the store's files are small enough to build its tables on the reader's thread (well under a
+    second), so that its first reader already reads them (a store of the tests, a seeded server)."""
+    try:
+        return sum(f.stat().st_size for f in store.path.iterdir() if f.is_file()) <= SMALL_BYTES  # type: ignore
+    except OSError:
+        return False
+
+
+def ensure(store: Store, wait: bool = False) -> bool:
+    """Bring the tables of ``store`` up to date: here and now when ``wait`` or the store is small (a reader that
+    comes meanwhile waits for that build), else on a background thread unless one is running; whether they are
+    current when this returns."""
+    t = _table(store)
+    if t is None:
+        return False
+    if _current(t, store):
+        return True
+    if wait or _small(store):
+        with t.build_lock:
+            if _current(t, store):
+                return True
+            t.building = True
+            _rebuild(t)
+        return _current(t, store)
+    with t.lock:
+        if t.building:
             return False
         t.building = True
-    if wait:
-        _rebuild(t)
-        with t.lock:
-            return t.current == int(store.generation)
-    threading.Thread(target=_rebuild, args=(t,), name="govkg-side-tables", daemon=True).start()
+    threading.Thread(target=_rebuild_locked, args=(t,), name="govkg-side-tables", daemon=True).start()
     return False
+
+
+def _rebuild_locked(t: _Table) -> None:
+    with t.build_lock:
+        _rebuild(t)
 
 
 def _rebuild(t: _Table) -> None:
@@ -229,10 +357,56 @@ def _rebuild(t: _Table) -> None:
         t.building = False
 
 
-def _label_predicates() -> tuple[str, ...]:
+def label_predicates() -> tuple[str, ...]:
+    """The label predicates (:data:`graph.labels.LABEL_ORDER`) and ``skos:altLabel`` (an entity page's header)."""
     from graph.labels import LABEL_ORDER
 
-    return LABEL_ORDER
+    return (*LABEL_ORDER, ALT_LABEL)
+
+
+def _term(t: Any) -> tuple[str, str, str, str] | None:
+    """(value, kind, language, datatype) of a pyoxigraph term; ``None`` for a blank node."""
+    if isinstance(t, ox.NamedNode):
+        return t.value, "I", "", ""
+    if isinstance(t, ox.Literal):
+        return t.value, "L", t.language or "", "" if t.language else t.datatype.value
+    return None
+
+
+def _graphs_text(gs: Iterable[str], n: int) -> str:
+    kept = sorted(gs)
+    return "\n".join(kept if n <= FACT_GRAPHS else kept[:1])
+
+
+def _read_facts(store: Store) -> Iterator[tuple[str, str, str, str, str, str, int, str]]:
+    """Every distinct triple of :data:`FACT_PREDICATES` in the named graphs (IRI subjects, no blank-node values),
+    with its graphs: the quads of a predicate come in the engine's (predicate, object, subject, graph) order, so the
+    graphs of a triple arrive together (a triple met twice fails the build: the table's key refuses it)."""
+    ox_store = store.ox  # type: ignore[attr-defined]
+    for p in FACT_PREDICATES:
+        last: tuple[Any, Any] | None = None
+        graphs: list[str] = []
+        n = 0
+        for q in ox_store.quads_for_pattern(None, ox.NamedNode(p), None, None):
+            g = q.graph_name
+            if not isinstance(g, ox.NamedNode) or not isinstance(q.subject, ox.NamedNode):
+                continue
+            key = (q.subject, q.object)
+            if key != last:
+                if last is not None and n:
+                    term = _term(last[1])
+                    if term is not None:
+                        yield (last[0].value, p, *term, n, _graphs_text(graphs, n))
+                last, graphs, n = key, [], 0
+            n += 1
+            if len(graphs) <= FACT_GRAPHS:
+                graphs.append(g.value)
+            elif g.value < max(graphs):  # keep the first few in order, whatever order they come in
+                graphs[graphs.index(max(graphs))] = g.value
+        if last is not None and n:
+            term = _term(last[1])
+            if term is not None:
+                yield (last[0].value, p, *term, n, _graphs_text(graphs, n))
 
 
 def _read(store: Store, pairs: Iterable[tuple[str, str]] | None) -> Iterable[tuple[str, str, str, str]]:
@@ -242,7 +416,7 @@ def _read(store: Store, pairs: Iterable[tuple[str, str]] | None) -> Iterable[tup
 
     ox_store = store.ox  # type: ignore[attr-defined]
     if pairs is None:
-        vals = " ".join(f"<{p}>" for p in _label_predicates())
+        vals = " ".join(f"<{p}>" for p in label_predicates())
         q = f"SELECT DISTINCT ?s ?p ?l WHERE {{ VALUES ?p {{ {vals} }} ?s ?p ?l FILTER(isIRI(?s)) }}"
     else:
         rows = " ".join(f"({iri_ref(s)} {iri_ref(p)})" for s, p in pairs)
@@ -288,7 +462,9 @@ def rebuild(store: Store, t: _Table | None = None) -> int | None:
             rows = sorted(_read(store, None))
             conn.executemany("INSERT OR IGNORE INTO label VALUES (?, ?, ?, ?)", rows)
             conn.executemany("INSERT INTO legal VALUES (?, ?)", _read_legal(store))
-            conn.executemany("INSERT INTO meta VALUES (?, ?)", [("identity", ident), ("generation", str(gen))])
+            conn.executemany("INSERT INTO fact VALUES (?, ?, ?, ?, ?, ?, ?, ?)", _read_facts(store))
+            conn.executemany("INSERT INTO meta VALUES (?, ?)", [("identity", ident), ("generation", str(gen)),
+                                                                ("schema", SCHEMA_VERSION)])
             conn.execute("COMMIT")
         finally:
             conn.close()
@@ -308,24 +484,26 @@ def rebuild(store: Store, t: _Table | None = None) -> int | None:
         tmp.unlink(missing_ok=True)
 
 
-def after_write(store: Store, before: int, keys: frozenset[Key] | None) -> None:
+def after_write(store: Store, before: int, keys: frozenset[Key] | None, diff: Any = None) -> None:
     """A write committed through :mod:`graph.commit` moved ``store`` from generation ``before``, touching
-    ``keys`` (``None``: not described).  A table current for ``before`` reads the changed (subject, label
-    predicate) pairs again and becomes current for the store's generation; otherwise it is left behind."""
+    ``keys`` (``None``: not described) with ``diff`` (its exact :class:`graph.diffs.Diff`).  Tables current for
+    ``before`` read the changed (subject, label predicate) pairs again, move the counts of the facts the diff
+    added or removed and become current for the store's generation; otherwise they are left behind."""
     t = _table(store)
     if t is None:
         return
-    preds = set(_label_predicates())
+    preds = set(label_predicates())
     with t.lock:
         if t.conn is None or t.current != before:
             t.current = None
             return
         t.current = None  # until this write is in it
-        if keys is None:
+        if keys is None or diff is None:
             return
         pairs = sorted({(sp[0], sp[1]) for kind, v in keys if kind == "sp"
                         for sp in [v.split(" ", 1)] if len(sp) == 2 and sp[1] in preds})
-        if len(pairs) > REREAD_LIMIT:
+        moved = _fact_deltas(diff)
+        if len(pairs) > REREAD_LIMIT or len(moved) > REREAD_LIMIT:
             return  # a write this large: rebuilt whole
         gen = int(store.generation)
         try:
@@ -341,6 +519,8 @@ def after_write(store: Store, before: int, keys: frozenset[Key] | None) -> None:
                 if legal is not None:
                     conn.execute("DELETE FROM legal")
                     conn.executemany("INSERT INTO legal VALUES (?, ?)", legal)
+                for key, (added, removed) in moved.items():
+                    _move_fact(store, conn, key, added, removed)
                 conn.execute("UPDATE meta SET value = ? WHERE key = 'generation'", (str(gen),))
                 conn.execute("COMMIT")
             except BaseException:
@@ -350,6 +530,64 @@ def after_write(store: Store, before: int, keys: frozenset[Key] | None) -> None:
             log.exception("could not bring the tables %s up to date: they will be rebuilt", t.path)
             return
         t.current = gen
+
+
+FactKey = tuple[str, str, str, str, str, str]  # (s, p, value, kind, lang, dt)
+
+
+def _fact_deltas(diff: Any) -> dict[FactKey, tuple[set[str], set[str]]]:
+    """The facts of :data:`FACT_PREDICATES` the diff adds to or removes from a named graph: {key: (graphs added,
+    graphs removed)}."""
+    from rdflib import Literal, URIRef
+
+    wanted = set(FACT_PREDICATES)
+    out: dict[FactKey, tuple[set[str], set[str]]] = {}
+    for at, quads in ((0, diff.added), (1, diff.removed)):
+        for s, p, o, g in quads:
+            if g is None or not isinstance(s, URIRef) or str(p) not in wanted:
+                continue
+            if isinstance(o, URIRef):
+                term = (str(o), "I", "", "")
+            elif isinstance(o, Literal):
+                lang = (o.language or "").lower()
+                term = (str(o), "L", lang, "" if lang else str(o.datatype or XSD_STRING))
+            else:
+                continue
+            out.setdefault((str(s), str(p), *term), (set(), set()))[at].add(str(g))
+    return out
+
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _move_fact(store: Store, conn: sqlite3.Connection, key: FactKey, added: set[str], removed: set[str]) -> None:
+    """(In the write's transaction.)  The fact ``key`` gained the graphs ``added`` and lost ``removed``."""
+    where = "s = ? AND p = ? AND o = ? AND k = ? AND lang = ? AND dt = ?"
+    row = conn.execute(f"SELECT n, g FROM fact WHERE {where}", key).fetchone()  # noqa: S608 (no value in it)
+    n_old, kept = (int(row[0]), set(row[1].split("\n"))) if row else (0, set())
+    n = n_old + len(added) - len(removed)
+    if n_old <= FACT_GRAPHS:  # every graph was kept
+        graphs: set[str] = (kept | added) - removed
+    elif n > FACT_GRAPHS and not (removed & kept):  # the first graph stays first unless a new one comes before
+        graphs = kept | added
+    else:  # the graphs kept were not all of them: read them again
+        graphs = _graphs_of(store, key)
+        n = len(graphs)
+    if n <= 0:
+        conn.execute(f"DELETE FROM fact WHERE {where}", key)  # noqa: S608 (no value in it)
+        return
+    conn.execute("INSERT OR REPLACE INTO fact VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (*key, n, _graphs_text(graphs, n)))
+
+
+def _graphs_of(store: Store, key: FactKey) -> set[str]:
+    from rdflib import Literal, URIRef
+
+    from graph.store.terms import n3
+
+    s, p, value, kind, lang, dt = key
+    o = URIRef(value) if kind == "I" else Literal(value, lang=lang or None, datatype=None if lang else URIRef(dt))
+    q = f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ <{s}> <{p}> {n3(o)} }} }}"
+    return {str(r["g"]) for r in store.query(q).rows()}
 
 
 def state(store: Store) -> dict[str, Any]:

@@ -12,11 +12,14 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any
 
+from graph import side_tables
 from graph.kept import KeptMemo
 from graph.labels import for_each, iri_ref, kind_of, labels, linkable, values
 from graph.lexical import solutions
+from graph.side_by_side import run_all
 from graph.store.base import Store
 from graph.write_log import Key
 
@@ -30,6 +33,8 @@ AGENT_LINKS = ("https://schema.org/organizer", "http://www.w3.org/ns/prov#wasAss
 EVENT_TYPE = "https://w3id.org/govkg/ontology#eventType"
 #: Events on one page of the timeline (the vis-timeline stays readable, the page's labels one query).
 PAGE_SIZE = 100
+#: From this many agents (a unit and its parts) the events are asked for in two halves, side by side.
+SPLIT_AGENTS = 64
 #: Filters whose matching events are kept (then all are forgotten at once).
 REMEMBERED = 64
 
@@ -59,11 +64,15 @@ class Filters:
 #: What counts as part of a unit for the unit filter: its sub-units at any depth and the party cells, councils and
 #: blocks attached to it or to them.
 PART_OF = "(org:unitOf|org:subOrganizationOf|govkg:attachedTo)*"
+PART_LINKS = AGENT_LINKS[3:]
 
 
 def unit_and_parts(store: Store, unit: str) -> list[str]:
     """``unit`` with its sub-units (``org:unitOf``/``org:subOrganizationOf``, any depth) and what is attached
     to any of them (``govkg:attachedTo``), the agents whose events the unit filter shows."""
+    kept = side_tables.below(store, iri_ref(unit)[1:-1], PART_LINKS, parents=False)
+    if kept is not None:  # the facts kept beside the store (graph.side_tables)
+        return sorted({unit} | kept.keys())
     q = f"SELECT DISTINCT ?u WHERE {{ ?u {PART_OF} {iri_ref(unit)} FILTER(isIRI(?u)) }}"
     return sorted({unit} | {r["u"] for r in solutions(store, q)})
 
@@ -116,8 +125,13 @@ def matching(store: Store, f: Filters) -> list[tuple[str, str]]:
         return hit
     since = _MATCHING.mark(store)
     agents = unit_and_parts(store, f.unit) if f.unit else []
-    q = f"SELECT ?e (MIN(?s) AS ?start) WHERE {{ {_where(store, f, agents)} }} GROUP BY ?e"
-    hit = sorted((r.get("start", ""), r["e"]) for r in solutions(store, q))
+    # a unit's many parts in halves, side by side (graph.side_by_side): an event of parts in both halves comes
+    # back from each with the same first date
+    halves = [agents[0::2], agents[1::2]] if len(agents) >= SPLIT_AGENTS else [agents]
+    starts: dict[str, str] = {}
+    for found in run_all([partial(_starts, store, f, half) for half in halves]):
+        starts.update(found)
+    hit = sorted((start, e) for e, start in starts.items())
     # the agents by the links the query follows (a membership of a sub-unit leaves its events as they were)
     deps: set[Key] = {("link", f"{p} {a}") for a in (*agents, f.person) if a for p in AGENT_LINKS}
     deps |= {("set", x) for x in (f.type, *(e for _, e in hit)) if x}
@@ -127,6 +141,12 @@ def matching(store: Store, f: Filters) -> list[tuple[str, str]]:
         deps.add(("set", START_DATE))
     _MATCHING.put(store, since, [(key, hit, deps)])
     return hit
+
+
+def _starts(store: Store, f: Filters, agents: list[str]) -> dict[str, str]:
+    """``{event: its first start date, or ""}`` of the events that pass ``f`` through ``agents``."""
+    q = f"SELECT ?e (MIN(?s) AS ?start) WHERE {{ {_where(store, f, agents)} }} GROUP BY ?e"
+    return {r["e"]: r.get("start", "") for r in solutions(store, q)}
 
 
 def _details(store: Store, page: list[tuple[str, str]]) -> dict[str, dict[str, Any]]:

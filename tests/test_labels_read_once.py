@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bench.viewer import Recorder
+from graph import side_tables
 from graph.asof_names import names_on
 from graph.entity import entity_view
 from graph.labels import labels
@@ -24,8 +25,12 @@ def _fresh_names(store: Store, lang: str) -> dict[str, str]:
     return {u: (x.en if lang == "en" and x.en else x.today) for u, x in n.items()}
 
 
+@pytest.mark.parametrize("tables", [True, False], ids=["side-tables", "engine"])
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_labels_decide_torn_units_from_what_they_read(store: Store, lang: str) -> None:
+def test_labels_decide_torn_units_from_what_they_read(store: Store, lang: str, tables: bool,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    if not tables:  # the labels from the engine, as on a remote store or before the tables are built
+        monkeypatch.setattr(side_tables, "_ask", lambda store, read: None)
     expected = _fresh_names(store, lang)
     invalidate()
     rec = Recorder(store)
@@ -33,7 +38,8 @@ def test_labels_decide_torn_units_from_what_they_read(store: Store, lang: str) -
     assert got == expected
     assert got[UNIT] == ("Bộ Ví dụ và Mẫu" if lang == "vi" else "Ministry of Examples")
     assert not [q for q, _ in rec.calls if DISTINCT_LABELS in q]
-    assert any("LATERAL" in q or "rdf-schema#label" in q for q, _ in rec.calls)
+    read = any("LATERAL" in q or "rdf-schema#label" in q for q, _ in rec.calls)
+    assert read != tables, "the labels were read from the tables beside the store, or else from the engine"
 
 
 def test_an_entity_page_decides_its_own_name_from_its_header(store: Store) -> None:
