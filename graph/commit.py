@@ -271,5 +271,5 @@ def published(store: Store, d: Diff | None = None, before: int = -1) -> None:
                       "served after a restart) but queries do not see it until a checkpoint is published")
     if keys is not None:
         write_log.note(store, before, keys)
-    side_tables.after_write(store, before, keys)
+    side_tables.after_write(store, before, keys, d)
     invalidate(store, kept=keys is None)
