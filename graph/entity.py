@@ -16,7 +16,7 @@ from urllib.parse import quote
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from graph import entity_facts, entity_memo
+from graph import entity_facts, entity_memo, side_tables
 from graph.entity_facts import FACT_SOURCES
 from graph.entity_sections import BY_KIND, HEADER_PREDICATES
 from graph.formats import rdf_format
@@ -32,6 +32,8 @@ _SEGMENT = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?"
 PATH_TAIL = re.compile(rf"^{_SEGMENT}(?:/{_SEGMENT})?$")
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 EVIDENCE = "https://w3id.org/govkg/ontology#evidence"
+ISSUED = "http://purl.org/dc/terms/issued"
+URL = "https://schema.org/url"
 SOURCE = "http://purl.org/dc/terms/source"
 ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -105,6 +107,15 @@ def _sources(store: Store, graphs: set[str], srcs: set[str], lang: str) -> dict[
         k = kept.get(("source", s))
         info[s] = {"iri": s, "date": k[0], "url": k[1]} if k is not None else {"iri": s, "date": "", "url": ""}
     unread = sorted(s for s in allsrc if ("source", s) not in kept)
+    stated = side_tables.statements(store, unread, (ISSUED, URL)) if unread else None
+    if stated is not None:  # kept beside the store (graph.side_tables): nothing to remember here
+        for s, rows in stated.items():
+            for p, _, v in sorted(rows):
+                if p == ISSUED:
+                    info[s]["date"] = v[:10]
+                elif linkable(v):
+                    info[s]["url"] = v
+        unread = []
     if unread:
         since = entity_memo.mark(store)
         q = (

@@ -146,7 +146,10 @@ def labels(store: Store, iris: Iterable[str], lang: str = "vi",
     renamed = renamed_units(cands)
     fresh.update(current_names(store, renamed, lang, read, since))
     decided = set(renamed)
-    _LABELS.put(store, since, (((i, lang, today), name, label_deps(i, i in decided)) for i, name in fresh.items()))
+    # what the label table answered is not remembered here (it is as quick to read again); what the engine
+    # answered, and the decided names of renamed units, are
+    keep = fresh.items() if table is None else ((i, fresh[i]) for i in (decided | (known or {}).keys()) & fresh.keys())
+    _LABELS.put(store, since, (((i, lang, today), name, label_deps(i, i in decided)) for i, name in keep))
     return out | fresh
 
 

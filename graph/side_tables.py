@@ -7,9 +7,11 @@ join over every graph's source (230 ms at 10M) that the as-of chart and today's 
 in ``<store>.tables.sqlite`` beside the store directory (like its ``.generation`` file):
 
 - ``label``: each distinct ``(subject, predicate, language, value)`` of the label predicates
-  (:data:`graph.labels.LABEL_ORDER`), once;
+  (:data:`graph.labels.LABEL_ORDER`), alternative labels and a source's date and address, once;
 - ``legal``: each graph derived from a legal document, with the document's dates
   (:data:`graph.asof_names.LEGAL_GRAPHS_QUERY`);
+- ``derived``: answers about the whole graph that pages show (:func:`register`: the event types and their counts),
+  as JSON, each dropped by a write that touches what it depends on and computed again by its next reader;
 - ``fact``: each distinct triple of the predicates that articles restate about the units they name
   (:data:`FACT_PREDICATES`: types, parents, unit types, periods), with the number of named graphs stating it and
   those graphs when they are at most :data:`graph.entity_facts.FACT_SOURCES`, else the first of them: what an
@@ -35,6 +37,7 @@ checkpoints and remote engines ask the engine.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sqlite3
@@ -57,7 +60,7 @@ SUFFIX = ".tables.sqlite"
 #: Subjects asked of SQLite per statement (its default limit of host parameters is 32,766).
 CHUNK = 500
 #: Bumped when the tables change: a file of another version is rebuilt.
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "4"
 SCHEMA = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
     "CREATE TABLE label (s TEXT NOT NULL, p TEXT NOT NULL, lang TEXT NOT NULL, v TEXT NOT NULL, "
@@ -67,6 +70,7 @@ SCHEMA = (
     "CREATE TABLE fact (s TEXT NOT NULL, p TEXT NOT NULL, o TEXT NOT NULL, k TEXT NOT NULL, lang TEXT NOT NULL, "
     "dt TEXT NOT NULL, n INTEGER NOT NULL, g TEXT NOT NULL, PRIMARY KEY (s, p, o, k, lang, dt)) WITHOUT ROWID",
     "CREATE INDEX fact_o ON fact (o, p, k)",
+    "CREATE TABLE derived (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
 )
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 ORG = "http://www.w3.org/ns/org#"
@@ -313,6 +317,39 @@ def _small(store: Store) -> bool:
         return False
 
 
+#: name -> (how to compute it from the store, the write-log keys it depends on)
+_DERIVED: dict[str, tuple[Callable[[Store], Any], frozenset[Key]]] = {}
+
+
+def register(name: str, compute: Callable[[Store], Any], deps: Iterable[Key]) -> None:
+    """Keep ``compute(store)`` (JSON-able) in the ``derived`` table, dropped by a write touching ``deps``."""
+    _DERIVED[name] = (compute, frozenset(deps))
+
+
+def derived(store: Store, name: str) -> Any | None:
+    """The kept answer ``name`` (computed here when it is not kept yet), or ``None`` when the tables are not
+    current."""
+    got = _ask(store, lambda conn: conn.execute("SELECT value FROM derived WHERE name = ?", (name,)).fetchone() or ())
+    if got is None:  # not current
+        return None
+    return json.loads(got[0]) if got else _compute(store, name)
+
+
+def _compute(store: Store, name: str) -> Any | None:
+    t = _table(store)
+    if t is None or name not in _DERIVED:
+        return None
+    gen = int(store.generation)
+    value = _DERIVED[name][0](store)
+    with t.lock:
+        if t.current == gen == int(store.generation) and t.conn is not None:
+            try:
+                t.conn.execute("INSERT OR REPLACE INTO derived VALUES (?, ?)", (name, json.dumps(value)))
+            except sqlite3.Error:
+                log.exception("could not keep %s in %s", name, t.path)
+    return value
+
+
 def ensure(store: Store, wait: bool = False) -> bool:
     """Bring the tables of ``store`` up to date: here and now when ``wait`` or the store is small (a reader that
     comes meanwhile waits for that build), else on a background thread unless one is running; whether they are
@@ -358,10 +395,11 @@ def _rebuild(t: _Table) -> None:
 
 
 def label_predicates() -> tuple[str, ...]:
-    """The label predicates (:data:`graph.labels.LABEL_ORDER`) and ``skos:altLabel`` (an entity page's header)."""
+    """The predicates of the ``label`` table: the label predicates (:data:`graph.labels.LABEL_ORDER`),
+    ``skos:altLabel`` (an entity page's header), and a source's date and address (``dct:issued``, ``schema:url``)."""
     from graph.labels import LABEL_ORDER
 
-    return (*LABEL_ORDER, ALT_LABEL)
+    return (*LABEL_ORDER, ALT_LABEL, "http://purl.org/dc/terms/issued", "https://schema.org/url")
 
 
 def _term(t: Any) -> tuple[str, str, str, str] | None:
@@ -521,6 +559,9 @@ def after_write(store: Store, before: int, keys: frozenset[Key] | None, diff: An
                     conn.executemany("INSERT INTO legal VALUES (?, ?)", legal)
                 for key, (added, removed) in moved.items():
                     _move_fact(store, conn, key, added, removed)
+                for name, (_, deps) in _DERIVED.items():
+                    if deps & keys:
+                        conn.execute("DELETE FROM derived WHERE name = ?", (name,))
                 conn.execute("UPDATE meta SET value = ? WHERE key = 'generation'", (str(gen),))
                 conn.execute("COMMIT")
             except BaseException:

@@ -31,6 +31,8 @@ SRC = f"{ID}source/chinhphu-2023-07-18-khoi-thi-dua-3"
 G = "https://w3id.org/govkg/graph/side-tables-test"
 P = f"{ID}person/nguyen-thu-bang"
 U = f"{ID}unit/vpcp-vu-thu-bang"
+E = f"{ID}event/2031-01-02-side-tables-test"
+ET = f"{ID}concept/event-type/ky-ket-giao-uoc-thi-dua"
 ORG_UNIT_OF = "http://www.w3.org/ns/org#unitOf"
 D36 = f"{ID}document/36-2025-nd-cp"
 NG = "https://w3id.org/govkg/graph/nd-36-2025-nd-cp"
@@ -74,6 +76,11 @@ def answers(store: Store) -> dict[str, Any]:
     out["chart"] = chart.to_dict() if chart is not None else None
     invalidate()
     out["parts"] = timeline.unit_and_parts(store, CP)
+    invalidate()
+    out["types"] = timeline.event_types(store)
+    for f in (timeline.Filters(unit=CP), timeline.Filters(person=P), timeline.Filters()):
+        invalidate()
+        out[f"timeline-{f.key()}"] = timeline.events(store, f)
     invalidate()
     return out
 
@@ -148,6 +155,15 @@ def test_every_committed_write_keeps_them_current(tmp_path_factory: pytest.TempP
     apply_update(st, f'{PFX} DELETE DATA {{ GRAPH <{G}> {{ <{P}> rdfs:label "Nguyễn Thử Bảng"@vi }} }} ; '
                      f'INSERT DATA {{ GRAPH <{G}> {{ <{P}> rdfs:label "Nguyễn Thử Đổi"@vi }} }}', "side", ctx=ctx)
     assert assert_tables_answer(st, monkeypatch)["labels-vi"][P] == "Nguyễn Thử Đổi"
+    # an event organised by the government with the person taking part: the event types' counts move
+    event = (f"<{E}> a schema:Event , prov:Activity ; <https://w3id.org/govkg/ontology#eventType> <{ET}> ; "
+             f'rdfs:label "Sự kiện thử bảng"@vi ; schema:startDate "2031-01-02"^^xsd:date ; '
+             f"schema:organizer <{CP}> ; prov:wasAssociatedWith <{P}> ; dct:source <{SRC}> . "
+             f'<{CP}> a org:Organization ; rdfs:label "Chính phủ"@vi ; dct:source <{SRC}> .')
+    types_before = dict(timeline.event_types(st))
+    apply_update(st, f"{PFX} INSERT DATA {{ GRAPH <{G}> {{ {event} }} }}", "side", ctx=ctx)
+    got = assert_tables_answer(st, monkeypatch)
+    assert dict(got["types"])[ET] == types_before.get(ET, 0) + 1
     # the government's label restated in another graph (no change as a set), then removed from it
     unit = f'<{CP}> a org:Organization ; rdfs:label "Chính phủ"@vi ; dct:source <{SRC}> .'
     apply_update(st, f"{PFX} INSERT DATA {{ GRAPH <{G}-r> {{ {unit} }} }}", "side", ctx=ctx)
