@@ -193,15 +193,6 @@ def _finish(facts: list[dict[str, Any]], names: dict[str, str], srcinfo: dict[st
     return out
 
 
-def _collect_iris(facts: list[dict[str, Any]]) -> set[str]:
-    out = set()
-    for f in facts:
-        for x in (f["_v"], f["_role"]):
-            if isinstance(x, URIRef):
-                out.add(str(x))
-    return out
-
-
 def _other_body(this: str, covered: set[str], known: list[str] | None = None) -> str:
     """The statements of ``this`` that no section shows, as a section's pattern; with ``known``, only those of
     these predicates (a hub's statements are read predicate by predicate, never all of them)."""
@@ -339,13 +330,9 @@ def entity_view(store: Store, iri: str, lang: str = "vi", section: str = "", pag
             return entity_facts.fact_rows(store, body, at, PAGE, exact=whole, this=iri)
         return read
 
-    # the header and the sections read side by side (graph.side_by_side)
-    head, *found = run_all([
-        lambda: _header(store, iri, page if section == "sources" else 0, exact=section == "sources"),
-        *(section_rows(sec.key, sec.pattern.replace("$this", iri_ref(iri)),
-                       (sec.plain[0], [expand(p) for p in sec.plain[1]]) if sec.plain else None) for sec in secs)])
-    pages: dict[str, entity_facts.Page] = {sec.key: pg for sec, pg in zip(secs, found, strict=True)}
-    raw: list[tuple[str, list[dict[str, Any]]]] = [(sec.key, pages[sec.key].rows) for sec in secs]
+    # the header first (a hub is known by its number of sources), then every section, the other facts and the
+    # links into the entity side by side (graph.side_by_side)
+    head = _header(store, iri, page if section == "sources" else 0, exact=section == "sources")
     covered = {expand(p) for sec in secs for p in sec.covers}
     hub = head["src_total"] > entity_facts.CAP and section != "other"  # a hub: its known predicates only
 
@@ -355,24 +342,37 @@ def entity_view(store: Store, iri: str, lang: str = "vi", section: str = "", pag
         shown = None if known is None else [p for p in known if p not in covered | _HEADER_IRIS]
         return section_rows("other", other, ("out", shown) if shown else None)()
 
-    pages["other"], links = run_all([other_rows, lambda: incoming(store, iri, lang,
-                                                                  hub=head["src_total"] > entity_facts.CAP)])
+    *found, other_page, links = run_all([
+        *(section_rows(sec.key, sec.pattern.replace("$this", iri_ref(iri)),
+                       (sec.plain[0], [expand(p) for p in sec.plain[1]]) if sec.plain else None) for sec in secs),
+        other_rows, lambda: incoming(store, iri, lang, hub=head["src_total"] > entity_facts.CAP)])
+    pages: dict[str, entity_facts.Page] = {sec.key: pg for sec, pg in zip(secs, found, strict=True)}
+    pages["other"] = other_page
+    raw: list[tuple[str, list[dict[str, Any]]]] = [(sec.key, pages[sec.key].rows) for sec in secs]
     raw.append(("other", pages["other"].rows))
     nodes = {str(r["node"]) for _, rows in raw for r in rows if isinstance(r.get("node"), URIRef)} - {iri}
-    extras = entity_facts.node_extras(store, nodes)
-    few = head["src_total"] <= FACT_SOURCES  # a hub's own sources are on its header, not on each of its facts
-    extras[iri] = {"ev": head["evidence"], "srcs": set(head["srcs"]) if few else set()}
-    grouped = [(key, _group(rows, extras)) for key, rows in raw]
-    iris = {iri, *head["types"]}
-    graphs: set[str] = set()
-    srcs: set[str] = set(head["srcs"])
-    for _, facts in grouped:
-        iris |= _collect_iris(facts)
-        for f in facts:
-            graphs |= f["graphs"]
-            srcs |= f["srcs"]
-    names, srcinfo = run_all([lambda: labels(store, iris, lang, known={iri: head["stated"]}),
-                              lambda: _sources(store, graphs, srcs, lang)])
+    # the facts' values and roles, and the types and the other facts' roles (the ontology's terms), are labelled
+    # beside the facts' sources
+    iris = {iri, *head["types"], *(str(x) for _, rows in raw for r in rows for x in (r.get("v"), r.get("role"))
+                                   if isinstance(x, URIRef))}
+    term_iris = {*head["types"], *(str(r["role"]) for key, rows in raw if key == "other" for r in rows
+                                   if isinstance(r.get("role"), URIRef))}
+
+    def sourced() -> tuple[list[tuple[str, list[dict[str, Any]]]], dict[str, dict[str, Any]]]:
+        extras = entity_facts.node_extras(store, nodes)
+        few = head["src_total"] <= FACT_SOURCES  # a hub's own sources are on its header, not on each of its facts
+        extras[iri] = {"ev": head["evidence"], "srcs": set(head["srcs"]) if few else set()}
+        grouped = [(key, _group(rows, extras)) for key, rows in raw]
+        graphs: set[str] = set()
+        srcs: set[str] = set(head["srcs"])
+        for _, facts in grouped:
+            for f in facts:
+                graphs |= f["graphs"]
+                srcs |= f["srcs"]
+        return grouped, _sources(store, graphs, srcs, lang)
+
+    (grouped, srcinfo), (names, terms) = run_all([
+        sourced, lambda: (labels(store, iris, lang, known={iri: head["stated"]}), term_labels(store, term_iris, lang))])
     sections: list[dict[str, Any]] = []
     for key, facts in grouped:
         done = _finish(facts, names, srcinfo)
@@ -387,8 +387,6 @@ def entity_view(store: Store, iri: str, lang: str = "vi", section: str = "", pag
         else:
             sections.append({"key": key, "facts": done, **paging})
     sections = [s for s in sections if s["facts"]]
-    terms = term_labels(store, {*head["types"], *(f["role"]["iri"] for b in sections if b["key"] == "other"
-                                                  for f in b["facts"] if f["role"])}, lang)
     for block in sections:
         if block["key"] == "other":
             for f in block["facts"]:
