@@ -496,11 +496,11 @@ def rebuild(store: Store, t: _Table | None = None) -> int | None:
             for stmt in SCHEMA:
                 conn.execute(stmt)
             conn.execute("BEGIN")
-            # sorted: rows reach the b-tree in key order (a third of the time of unsorted inserts)
-            rows = sorted(_read(store, None))
-            conn.executemany("INSERT OR IGNORE INTO label VALUES (?, ?, ?, ?)", rows)
+            # streamed as the engine gives them (sorting them first was faster but held them all in memory)
+            conn.executemany("INSERT OR IGNORE INTO label VALUES (?, ?, ?, ?)", _read(store, None))
             conn.executemany("INSERT INTO legal VALUES (?, ?)", _read_legal(store))
             conn.executemany("INSERT INTO fact VALUES (?, ?, ?, ?, ?, ?, ?, ?)", _read_facts(store))
+            n = int(conn.execute("SELECT count(*) FROM label").fetchone()[0])
             conn.executemany("INSERT INTO meta VALUES (?, ?)", [("identity", ident), ("generation", str(gen)),
                                                                 ("schema", SCHEMA_VERSION)])
             conn.execute("COMMIT")
@@ -517,7 +517,7 @@ def rebuild(store: Store, t: _Table | None = None) -> int | None:
             t.close()
             os.replace(tmp, t.path)
             t.open(store_path, gen)
-        return len(rows)
+        return n
     finally:
         tmp.unlink(missing_ok=True)
 
