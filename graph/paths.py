@@ -11,12 +11,14 @@ store whole.  Then one query reads the facts behind the steps of the paths found
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import partial
 from itertools import islice, pairwise
 
 from graph.kept import KeptMemo
 from graph.labels import for_each, values
 from graph.lexical import bindings, solutions
 from graph.namespaces import ID, PREFIXES
+from graph.side_by_side import run_all
 from graph.store.base import Store
 
 NODE_KINDS = ("unit", "person", "document", "event", "programme", "change")
@@ -42,6 +44,10 @@ def _entity(iri: str) -> bool:
 _NOT_LINKS = "rdf:type, govkg:unitType, govkg:eventType, eli:type_document"
 
 
+#: From this many nodes a frontier is looked up in two halves side by side.
+SPLIT_FRONTIER = 16
+
+
 def neighbours(store: Store, nodes: Iterable[str]) -> dict[str, set[str]]:
     """The entities one step from each of ``nodes`` (the VALUES inside each branch: looked up by index).  Each
     node's are kept until a write changes, as a set, the statements of the node or of one of its direct neighbours
@@ -55,11 +61,14 @@ def neighbours(store: Store, nodes: Iterable[str]) -> dict[str, set[str]]:
     since = _NEIGHBOURS.mark(store)
     # every IRI a step away, entity or not (the memberships and associations in between are among them)
     near: dict[str, set[str]] = {n: set() for n in todo}
-    for r in bindings(store, _neighbours_query(store, values("n", todo))):
-        n, m = r["n"]["value"], r["m"]
-        if m["type"] != "uri":
-            continue  # a blank node in between: see _NEIGHBOURS
-        near.setdefault(n, set()).add(m["value"])
+    # a large frontier in two halves side by side (graph.side_by_side): each node is looked up on its own anyway
+    halves = [todo[0::2], todo[1::2]] if len(todo) >= SPLIT_FRONTIER else [todo]
+    for found in run_all([partial(bindings, store, _neighbours_query(store, values("n", h))) for h in halves]):
+        for r in found:
+            n, m = r["n"]["value"], r["m"]
+            if m["type"] != "uri":
+                continue  # a blank node in between: see _NEIGHBOURS
+            near.setdefault(n, set()).add(m["value"])
     fresh = {n: {m for m in ms if m != n and _entity(m)} for n, ms in near.items()}
     _NEIGHBOURS.put(store, since, ((n, frozenset(fresh[n]), [("set", n), *(("set", m) for m in near[n])])
                                    for n in todo))
