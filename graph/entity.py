@@ -95,7 +95,7 @@ def _sources(store: Store, graphs: set[str], srcs: set[str], lang: str) -> dict[
     if todo:
         since = entity_memo.mark(store)
         q = f"SELECT ?g ?src WHERE {{ {values('g', todo)} GRAPH ?g {{ ?g prov:wasDerivedFrom ?src }} }}"
-        found = {str(row["g"]): str(row["src"]) for row in store.query(q).rows()}
+        found = {row["g"]: row["src"] for row in solutions(store, q, union=False)}
         g2s |= found
         # a graph derived from nothing is kept as "" (asked again only when it changes)
         entity_memo.put(store, since, ((("derived", g), found.get(g, ""), (("graph", g),)) for g in todo))

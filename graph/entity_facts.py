@@ -25,11 +25,12 @@ from rdflib.term import Node
 
 from graph import entity_memo, side_tables
 from graph.kept import KeptMemo
-from graph.labels import iri_ref, text_of, values
+from graph.labels import iri_ref, values
 from graph.lexical import bindings
 from graph.namespaces import ONTOLOGY_GRAPH, SHAPES_GRAPH
 from graph.store.base import Store
 from graph.store.terms import n3
+from graph.text import nfc
 from graph.write_log import Key
 
 #: Sources a fact lists; the rest are counted and listed on its node's page.
@@ -218,8 +219,8 @@ def node_extras(store: Store, nodes: set[str]) -> dict[str, dict[str, Any]]:
             fresh[n]["srcs"] = {str(r["s"]) for r in store.query(q, union_default_graph=True).rows()
                                 if isinstance(r.get("s"), URIRef)}
     q = f"SELECT DISTINCT ?node ?ev WHERE {{ {values('node', todo)} ?node govkg:evidence ?ev }}"
-    for r in store.query(q, union_default_graph=True).rows():
-        fresh[str(r["node"])]["ev"].append(text_of(r["ev"]))
+    for b in bindings(store, q):
+        fresh[b["node"]["value"]]["ev"].append(nfc(b["ev"]["value"]))
     for d in fresh.values():
         d["ev"] = sorted(set(d["ev"]))
     entity_memo.put(store, since, ((("node", n), {"ev": tuple(d["ev"]), "srcs": frozenset(d["srcs"])},
