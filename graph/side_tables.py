@@ -48,8 +48,6 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-import pyoxigraph as ox
-
 from graph.store.base import Store
 from graph.write_log import Key
 
@@ -402,69 +400,33 @@ def label_predicates() -> tuple[str, ...]:
     return (*LABEL_ORDER, ALT_LABEL, "http://purl.org/dc/terms/issued", "https://schema.org/url")
 
 
-def _term(t: Any) -> tuple[str, str, str, str] | None:
-    """(value, kind, language, datatype) of a pyoxigraph term; ``None`` for a blank node."""
-    if isinstance(t, ox.NamedNode):
-        return t.value, "I", "", ""
-    if isinstance(t, ox.Literal):
-        return t.value, "L", t.language or "", "" if t.language else t.datatype.value
-    return None
-
-
 def _graphs_text(gs: Iterable[str], n: int) -> str:
     kept = sorted(gs)
     return "\n".join(kept if n <= FACT_GRAPHS else kept[:1])
 
 
 def _read_facts(store: Store) -> Iterator[tuple[str, str, str, str, str, str, int, str]]:
-    """Every distinct triple of :data:`FACT_PREDICATES` in the named graphs (IRI subjects, no blank-node values),
-    with its graphs: the quads of a predicate come in the engine's (predicate, object, subject, graph) order, so the
-    graphs of a triple arrive together (a triple met twice fails the build: the table's key refuses it)."""
-    ox_store = store.ox  # type: ignore[attr-defined]
-    for p in FACT_PREDICATES:
-        last: tuple[Any, Any] | None = None
-        graphs: list[str] = []
-        n = 0
-        for q in ox_store.quads_for_pattern(None, ox.NamedNode(p), None, None):
-            g = q.graph_name
-            if not isinstance(g, ox.NamedNode) or not isinstance(q.subject, ox.NamedNode):
-                continue
-            key = (q.subject, q.object)
-            if key != last:
-                if last is not None and n:
-                    term = _term(last[1])
-                    if term is not None:
-                        yield (last[0].value, p, *term, n, _graphs_text(graphs, n))
-                last, graphs, n = key, [], 0
-            n += 1
-            if len(graphs) <= FACT_GRAPHS:
-                graphs.append(g.value)
-            elif g.value < max(graphs):  # keep the first few in order, whatever order they come in
-                graphs[graphs.index(max(graphs))] = g.value
-        if last is not None and n:
-            term = _term(last[1])
-            if term is not None:
-                yield (last[0].value, p, *term, n, _graphs_text(graphs, n))
+    """Every distinct triple of :data:`FACT_PREDICATES` in the named graphs, with its graphs
+    (:func:`graph.store.side_reads.graph_counts`)."""
+    from graph.store.side_reads import graph_counts
+
+    for s, p, o, k, lang, dt, n, graphs in graph_counts(store.ox, FACT_PREDICATES, FACT_GRAPHS):  # type: ignore
+        yield s, p, o, k, lang, dt, n, _graphs_text(graphs, n)
 
 
 def _read(store: Store, pairs: Iterable[tuple[str, str]] | None) -> Iterable[tuple[str, str, str, str]]:
     """Every distinct label statement of the store (``pairs`` ``None``), or of those (subject, predicate) pairs:
     (subject, predicate, language, value); IRI subjects only, blank-node values left out (never a label)."""
     from graph.labels import iri_ref
+    from graph.store.side_reads import distinct_statements
 
-    ox_store = store.ox  # type: ignore[attr-defined]
     if pairs is None:
         vals = " ".join(f"<{p}>" for p in label_predicates())
         q = f"SELECT DISTINCT ?s ?p ?l WHERE {{ VALUES ?p {{ {vals} }} ?s ?p ?l FILTER(isIRI(?s)) }}"
     else:
         rows = " ".join(f"({iri_ref(s)} {iri_ref(p)})" for s, p in pairs)
         q = f"SELECT DISTINCT ?s ?p ?l WHERE {{ VALUES (?s ?p) {{ {rows} }} ?s ?p ?l }}"
-    for sol in ox_store.query(q, use_default_graph_as_union=True):
-        s, p, lit = sol["s"], sol["p"], sol["l"]
-        if isinstance(lit, ox.BlankNode) or not isinstance(s, ox.NamedNode):
-            continue
-        lang = (lit.language or "") if isinstance(lit, ox.Literal) else ""
-        yield s.value, p.value, lang, lit.value
+    return distinct_statements(store.ox, q)  # type: ignore[attr-defined]
 
 
 def _read_legal(store: Store) -> list[tuple[str, str]]:
