@@ -294,5 +294,13 @@ def stated_predicates(store: Store, this: str) -> list[str]:
 def known_predicates(store: Store) -> list[str]:
     """The predicates the ontology declares and the shapes constrain (kept until the ontology or the shapes
     change): what a hub's page asks for one by one instead of reading every statement about it."""
-    return _PREDICATES.get_or_build(store, "", lambda: (_predicates(store), (("graph", ONTOLOGY_GRAPH),
-                                                                             ("graph", SHAPES_GRAPH))))
+    kept = _PREDICATES.get(store, "")
+    if kept is None:  # kept beside the store (graph.side_tables), else read and kept in memory
+        kept = side_tables.derived(store, "known-predicates")
+    if kept is not None:
+        return list(kept)
+    return _PREDICATES.get_or_build(store, "", lambda: (_predicates(store), _PREDICATE_DEPS))
+
+
+_PREDICATE_DEPS: tuple[Key, ...] = (("graph", ONTOLOGY_GRAPH), ("graph", SHAPES_GRAPH))
+side_tables.register("known-predicates", lambda store: _predicates(store), _PREDICATE_DEPS)

@@ -10,7 +10,8 @@ in ``<store>.tables.sqlite`` beside the store directory (like its ``.generation`
   (:data:`graph.labels.LABEL_ORDER`), alternative labels and a source's date and address, once;
 - ``legal``: each graph derived from a legal document, with the document's dates
   (:data:`graph.asof_names.LEGAL_GRAPHS_QUERY`);
-- ``derived``: answers about the whole graph that pages show (:func:`register`: the event types and their counts),
+- ``derived``: answers about the whole graph that pages show (:func:`register`: the event types and their counts,
+  the ontology's term labels, the predicates a hub's page asks for one by one),
   as JSON, each dropped by a write that touches what it depends on and computed again by its next reader;
 - ``fact``: each distinct triple of the predicates that articles restate about the units they name
   (:data:`FACT_PREDICATES`: types, parents, unit types, periods), with the number of named graphs stating it and
