@@ -304,3 +304,20 @@ def test_only_the_owner_of_a_store_on_disk_keeps_them(tmp_path: Path) -> None:
     finally:
         ro.close()
         st.close()
+
+
+def test_the_benchmark_replays_the_whole_page_without_them(built: EmbeddedStore) -> None:
+    from bench.viewer import Recorder, engine_only_calls
+
+    def page(store: Store) -> Any:
+        return entity.entity_view(store, VPCP)
+
+    rec = Recorder(built)
+    invalidate()
+    page(rec)
+    whole = engine_only_calls(built, page)
+    assert whole is not None
+    asked = {q for q, _ in whole}
+    assert len(whole) > len(rec.calls) and any("rdf-schema#label" in q for q in asked), \
+        "without the tables the page asks the engine for its labels"
+    assert side_tables._ask is not None and side_tables.statements(built, [CP]) is not None  # put back
