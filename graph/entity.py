@@ -227,8 +227,6 @@ def _header(store: Store, this: str, page: int = 0, exact: bool = False) -> dict
 
 def _kept_head(store: Store, this: str) -> list[tuple[str, Node]] | None:
     """The header's statements of ``this`` (:data:`_HEAD`) from the tables kept beside the store, or ``None``."""
-    from graph import side_tables
-
     types = side_tables.facts(store, [this], [RDF_TYPE])
     stated = side_tables.statements(store, [this], side_tables.label_predicates()) if types is not None else None
     if types is None or stated is None:

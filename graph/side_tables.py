@@ -29,8 +29,11 @@ They are an index, not a memo: they survive restarts and are kept in step with t
   from the store, the legal graphs when the write touched what decides names (``("names", "")``), and the counts
   of the facts its diff (exact: :class:`graph.diffs.Diff`) added or removed move by one per quad.
 - Any other write (a bulk load, an update from outside :mod:`graph.commit`, a crash between the store's commit and
-  the tables') leaves it behind; the next read starts a rebuild on a background thread (:func:`ensure`), written
-  to a new file and swapped in only if no write happened meanwhile.
+  the tables') leaves it behind; the next read starts a rebuild (:func:`ensure`: on the reader's thread for a
+  small store, else on a background thread, the readers asking the engine meanwhile), written to a new file and
+  swapped in only if no write happened meanwhile.
+- The ``derived`` answers are dropped by the commit of a write that touches what they depend on and computed
+  again by their next reader.
 
 Only the process that owns the store (opened read-write from a directory) keeps the tables: readers of
 checkpoints and remote engines ask the engine.
@@ -595,12 +598,8 @@ def _graphs_of(store: Store, key: FactKey) -> set[str]:
 
 
 def state(store: Store) -> dict[str, Any]:
-    """What ``govkg`` reports of the table: where it is, and whether it is current or being built."""
+    """Whether ``store`` keeps tables, where, and whether they are current or being built."""
     t = _table(store)
     if t is None:
         return {"kept": False}
-    with t.lock:
-        if not t.checked:
-            t.open(store.path, int(store.generation))  # type: ignore[attr-defined]
-        return {"kept": True, "path": str(t.path), "current": t.current == int(store.generation),
-                "building": t.building}
+    return {"kept": True, "path": str(t.path), "current": _current(t, store), "building": t.building}
