@@ -202,14 +202,12 @@ def engine_only_calls(store: Any, call: Callable[[Any], Any]) -> list[tuple[str,
 
     if side_tables.path_for(store) is None:
         return None
-    ask = side_tables._ask
     rec = Recorder(store)
-    side_tables._ask = lambda *_a: None
     try:
-        invalidate()
-        call(rec)
+        with side_tables.bypassed():
+            invalidate()
+            call(rec)
     finally:
-        side_tables._ask = ask
         invalidate()
     return list(rec.calls)
 

@@ -76,7 +76,8 @@ class Names:
     en: str | None  # the English name today, when the name of the date is today's (None when not asked)
 
 
-def _legal(store: Store) -> dict[str, list[str]]:
+def read_legal_graphs(store: Store) -> dict[str, list[str]]:
+    """:func:`legal_graphs` read from the engine (nothing kept)."""
     out: dict[str, list[str]] = {}
     for r in sorted(_solutions(store, LEGAL_GRAPHS_QUERY), key=lambda r: (r["g"], r["date"])):
         out.setdefault(r["g"], []).append(r["date"])
@@ -95,7 +96,7 @@ def legal_graphs(store: Store) -> dict[str, list[str]]:
     kept = side_tables.legal_graphs(store)
     if kept is not None:
         return kept
-    return _LEGAL.get_or_build(store, "", lambda: (_legal(store), NAMES_DEPS))
+    return _LEGAL.get_or_build(store, "", lambda: (read_legal_graphs(store), NAMES_DEPS))
 
 
 Renames = list[tuple[str, str | None, str | None]]

@@ -24,7 +24,6 @@ from rdflib import BNode, URIRef
 from rdflib.term import Node
 
 from graph import entity_memo, side_tables
-from graph.kept import KeptMemo
 from graph.labels import iri_ref, values
 from graph.lexical import bindings
 from graph.namespaces import ONTOLOGY_GRAPH, SHAPES_GRAPH
@@ -278,7 +277,9 @@ def _predicates(store: Store) -> list[str]:
     return sorted(str(r["p"]) for r in store.query(_PREDICATES_Q).rows())
 
 
-_PREDICATES: KeptMemo[str, list[str]] = KeptMemo(1)
+_PREDICATES: side_tables.Whole[list[str]] = side_tables.Whole(
+    "known-predicates", lambda store: _predicates(store), (("graph", ONTOLOGY_GRAPH), ("graph", SHAPES_GRAPH)),
+    load=list)
 
 
 def stated_predicates(store: Store, this: str) -> list[str]:
@@ -294,13 +295,4 @@ def stated_predicates(store: Store, this: str) -> list[str]:
 def known_predicates(store: Store) -> list[str]:
     """The predicates the ontology declares and the shapes constrain (kept until the ontology or the shapes
     change): what a hub's page asks for one by one instead of reading every statement about it."""
-    kept = _PREDICATES.get(store, "")
-    if kept is None:  # kept beside the store (graph.side_tables), else read and kept in memory
-        kept = side_tables.derived(store, "known-predicates")
-    if kept is not None:
-        return list(kept)
-    return _PREDICATES.get_or_build(store, "", lambda: (_predicates(store), _PREDICATE_DEPS))
-
-
-_PREDICATE_DEPS: tuple[Key, ...] = (("graph", ONTOLOGY_GRAPH), ("graph", SHAPES_GRAPH))
-side_tables.register("known-predicates", lambda store: _predicates(store), _PREDICATE_DEPS)
+    return _PREDICATES.get(store)

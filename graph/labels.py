@@ -248,19 +248,15 @@ def _ontology_labels(store: Store) -> dict[str, dict[str, str]]:
     return out
 
 
-_TERM_LABELS: KeptMemo[str, dict[str, dict[str, str]]] = KeptMemo(1)
-side_tables.register("ontology-labels", lambda store: _ontology_labels(store), (("graph", ONTOLOGY_GRAPH),))
+_TERM_LABELS: side_tables.Whole[dict[str, dict[str, str]]] = side_tables.Whole(
+    "ontology-labels", lambda store: _ontology_labels(store), (("graph", ONTOLOGY_GRAPH),))
 
 
 def term_labels(store: Store, terms: Iterable[str], lang: str = "vi") -> dict[str, str]:
     """The ontology's ``rdfs:label`` of each predicate or class in ``lang`` (else the other language of
     :data:`LANGS`, else an untagged one), the local name only when the ontology has none; read once per store
     generation of the ontology graph (:mod:`graph.kept`)."""
-    kept = _TERM_LABELS.get(store, "")
-    if kept is None:  # kept beside the store (graph.side_tables), else read and kept in memory
-        kept = side_tables.derived(store, "ontology-labels")
-    known = kept if kept is not None else _TERM_LABELS.get_or_build(
-        store, "", lambda: (_ontology_labels(store), (("graph", ONTOLOGY_GRAPH),)))
+    known = _TERM_LABELS.get(store)
     order = (lang, *(lg for lg in LANGS if lg != lang), "")
     out = {}
     for t in terms:

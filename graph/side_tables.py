@@ -49,14 +49,16 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from graph.store.base import Store
 from graph.write_log import Key
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+V = TypeVar("V")
 
 SUFFIX = ".tables.sqlite"
 #: Subjects asked of SQLite per statement (its default limit of host parameters is 32,766).
@@ -178,9 +180,23 @@ def _drop(key: int, t: _Table) -> None:
         t.close()
 
 
+_BYPASSED = [0]
+
+
+@contextmanager
+def bypassed() -> Iterator[None]:
+    """Within the block, no reader reads the tables (every thread): the pages ask the engine, as on a store that
+    keeps none (what the benchmark replays as the raw engine's whole page)."""
+    _BYPASSED[0] += 1
+    try:
+        yield
+    finally:
+        _BYPASSED[0] -= 1
+
+
 def _ask(store: Store, read: Callable[[sqlite3.Connection], T]) -> T | None:
     """``read`` of the open tables of ``store`` when they are current; else ``None`` (and a rebuild started)."""
-    t = _table(store)
+    t = _table(store) if not _BYPASSED[0] else None
     if t is None:
         return None
     for _ in range(2):  # once more after a build on this thread (a small store)
@@ -230,11 +246,17 @@ def legal_graphs(store: Store) -> dict[str, list[str]] | None:
     return _ask(store, read)
 
 
+def _kept_predicates(predicates: Collection[str]) -> list[str] | None:
+    """``predicates`` in order when the ``fact`` table keeps every one of them, else ``None``."""
+    only = sorted(predicates)
+    return only if only and set(only) <= set(FACT_PREDICATES) else None
+
+
 def facts(store: Store, subjects: Sequence[str], predicates: Collection[str]) -> dict[str, list[Fact]] | None:
     """The facts of :data:`FACT_PREDICATES` ``predicates`` (all of them one of those) stated of each subject, or
     ``None`` when the tables are not current (or a predicate is not kept)."""
-    only = sorted(predicates)
-    if not only or not set(only) <= set(FACT_PREDICATES):
+    only = _kept_predicates(predicates)
+    if only is None:
         return None
 
     def read(conn: sqlite3.Connection) -> dict[str, list[Fact]]:
@@ -254,8 +276,8 @@ def facts(store: Store, subjects: Sequence[str], predicates: Collection[str]) ->
 def facts_into(store: Store, obj: str, predicates: Collection[str]) -> list[Link] | None:
     """``(subject, predicate, graphs stating it, the graphs kept)`` of each fact of ``predicates`` (all kept ones)
     linking to the IRI ``obj``, by subject; ``None`` when the tables are not current."""
-    only = sorted(predicates)
-    if not only or not set(only) <= set(FACT_PREDICATES):
+    only = _kept_predicates(predicates)
+    if only is None:
         return None
 
     def read(conn: sqlite3.Connection) -> list[Link]:
@@ -270,8 +292,8 @@ def below(store: Store, root: str, predicates: Collection[str], parents: bool = 
     """Every IRI linked to ``root`` by a chain of ``predicates`` (one or more links; all kept ones), with the
     objects it links to by them when ``parents``: ``{unit: {parents}}`` (what ``?u (p1|p2)+ <root> . ?u p1|p2
     ?parent`` answers), or ``None`` when the tables are not current.  A level of the tree per statement."""
-    only = sorted(predicates)
-    if not only or not set(only) <= set(FACT_PREDICATES):
+    only = _kept_predicates(predicates)
+    if only is None:
         return None
 
     def read(conn: sqlite3.Connection) -> dict[str, set[str]]:
@@ -328,13 +350,45 @@ def register(name: str, compute: Callable[[Store], Any], deps: Iterable[Key]) ->
     _DERIVED[name] = (compute, frozenset(deps))
 
 
-def derived(store: Store, name: str) -> Any | None:
-    """The kept answer ``name`` (computed here when it is not kept yet), or ``None`` when the tables are not
-    current."""
+def derived(store: Store, name: str, compute: bool = True) -> Any | None:
+    """The kept answer ``name`` (computed here when it is not kept yet, unless not ``compute``), or ``None`` when
+    the tables are not current."""
     got = _ask(store, lambda conn: conn.execute("SELECT value FROM derived WHERE name = ?", (name,)).fetchone() or ())
     if got is None:  # not current
         return None
-    return json.loads(got[0]) if got else _compute(store, name)
+    if got:
+        return json.loads(got[0])
+    return _compute(store, name) if compute else None
+
+
+class Whole(Generic[V]):
+    """An answer about the whole graph that pages show: kept in the ``derived`` table beside the store (dropped by
+    a write touching ``deps``, computed again by its next reader) or, where the store keeps no tables, in memory
+    until such a write (:class:`graph.kept.KeptMemo`).  ``load`` turns the JSON kept back into the value."""
+
+    def __init__(self, name: str, compute: Callable[[Store], V], deps: Iterable[Key],
+                 load: Callable[[Any], V] = lambda v: v) -> None:
+        from graph.kept import KeptMemo
+
+        self.name, self.compute, self.deps, self.load = name, compute, tuple(deps), load
+        self._memo: KeptMemo[str, V] = KeptMemo(1)
+        register(name, compute, self.deps)
+
+    def kept(self, store: Store) -> V | None:
+        """The answer when it is known without asking the engine, else ``None``."""
+        hit = self._memo.get(store, "")
+        if hit is None and (table := derived(store, self.name, compute=False)) is not None:
+            return self.load(table)
+        return hit
+
+    def get(self, store: Store) -> V:
+        hit = self._memo.get(store, "")
+        if hit is not None:
+            return hit
+        table = derived(store, self.name)
+        if table is not None:
+            return self.load(table)
+        return self._memo.get_or_build(store, "", lambda: (self.compute(store), self.deps))
 
 
 def _compute(store: Store, name: str) -> Any | None:
@@ -434,11 +488,10 @@ def _read(store: Store, pairs: Iterable[tuple[str, str]] | None) -> Iterable[tup
 
 
 def _read_legal(store: Store) -> list[tuple[str, str]]:
-    """Every (graph, date of its legal document)."""
-    from graph.asof_names import LEGAL_GRAPHS_QUERY
-    from graph.lexical import solutions
+    """Every (graph, date of its legal document), as :func:`graph.asof_names.legal_graphs` reads them."""
+    from graph.asof_names import read_legal_graphs
 
-    return sorted({(r["g"], r["date"]) for r in solutions(store, LEGAL_GRAPHS_QUERY)})
+    return [(g, d) for g, dates in read_legal_graphs(store).items() for d in dates]
 
 
 def rebuild(store: Store, t: _Table | None = None) -> int | None:

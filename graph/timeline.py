@@ -237,21 +237,16 @@ def _event_types(store: Store) -> list[tuple[str, int]]:
     return [(r["t"], int(r["n"])) for r in solutions(store, q)]
 
 
-_TYPES: KeptMemo[str, list[tuple[str, int]]] = KeptMemo(1)
 #: Writes that leave every event's type and every ``schema:Event`` as they were leave the counts as they were.
 _TYPES_DEPS: tuple[Key, ...] = (("set", EVENT_TYPE), ("set", SCHEMA_EVENT))
-
-
-side_tables.register("event-types", lambda store: _event_types(store), _TYPES_DEPS)
+_TYPES: side_tables.Whole[list[tuple[str, int]]] = side_tables.Whole(
+    "event-types", lambda store: _event_types(store), _TYPES_DEPS, load=lambda v: [(t, int(n)) for t, n in v])
 
 
 def event_types(store: Store) -> list[tuple[str, int]]:
     """The event types in use with how many events each has, most used first (a count over every event: kept
     beside the store, else in memory, until a write adds or removes an event type or an event)."""
-    kept = side_tables.derived(store, "event-types")
-    if kept is not None:
-        return [(t, int(n)) for t, n in kept]
-    return _TYPES.get_or_build(store, "", lambda: (_event_types(store), _TYPES_DEPS))
+    return _TYPES.get(store)
 
 
 def _beside(store: Store, f: Filters, lang: str) -> Callable[[], tuple[list[tuple[str, int]], dict[str, str]]]:
@@ -260,10 +255,7 @@ def _beside(store: Store, f: Filters, lang: str) -> Callable[[], tuple[list[tupl
     events (pyoxigraph lets go of the GIL while it groups and counts, and while it reads a hub's labels: at 10M
     Chính phủ's label beside the unit's events took 162 ms for 276 one after the other).  The call returned waits
     for them (and raises what they raised); kept counts come at once, with no labels (the page asks them)."""
-    kept = _TYPES.get(store, "")
-    if kept is None:
-        table = side_tables.derived(store, "event-types")
-        kept = None if table is None else [(t, int(n)) for t, n in table]
+    kept = _TYPES.kept(store)
     if kept is not None:
         done = kept
         return lambda: (done, {})

@@ -320,4 +320,4 @@ def test_the_benchmark_replays_the_whole_page_without_them(built: EmbeddedStore)
     asked = {q for q, _ in whole}
     assert len(whole) > len(rec.calls) and any("rdf-schema#label" in q for q in asked), \
         "without the tables the page asks the engine for its labels"
-    assert side_tables._ask is not None and side_tables.statements(built, [CP]) is not None  # put back
+    assert side_tables.statements(built, [CP]) is not None  # read again after the replay
